@@ -1,0 +1,1 @@
+process.stdout.write("| bench | value |\n|---|---|\n| (not yet written) | |\n");

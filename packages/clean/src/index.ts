@@ -1,0 +1,7 @@
+export {
+  type CleanerDeps,
+  createCleaner,
+  createInMemoryLineMemory,
+  extractMainText,
+  type LineMemory,
+} from "./clean.js";

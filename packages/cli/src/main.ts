@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { createLogger } from "@sift/runtime";
+import { mapJsonLines } from "./jsonl.js";
+import { createPipeline, processPath } from "./pipeline.js";
+import { createCleanRecord, createTagRecord, segmentRecord } from "./stage-commands.js";
+
+const USAGE = `usage:
+  sift process <files...> --out <dir>   the four stages in one process, no broker
+  sift segment --jsonl                  {"id","text"} lines in, {"id","sentences"} lines out
+  sift clean --jsonl                    {"id","mediaType","content"} lines in, {"id","text"} lines out
+  sift tag --jsonl                      {"id","text"} lines in, {"id","entities"} lines out
+  sift start                            the pipeline over NATS: five services as child processes
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  // logs go to stderr so that stdout carries only results
+  const log = createLogger({ service: "cli", level: process.env.LOG_LEVEL ?? "info" }, process.stderr);
+  switch (command) {
+    case "process": {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { out: { type: "string", default: "out" } },
+      });
+      if (positionals.length === 0) return usage("process needs at least one file");
+      const pipeline = createPipeline();
+      let failed = 0;
+      for (const path of positionals) {
+        const t0 = performance.now();
+        try {
+          const written = await processPath(pipeline, path, values.out);
+          log.info({ file: path, output: written, ms: Math.round(performance.now() - t0) }, "file processed");
+          process.stdout.write(`${written}\n`);
+        } catch (err) {
+          failed++;
+          log.error({ file: path, err }, "file failed");
+        }
+      }
+      return failed === 0 ? 0 : 1;
+    }
+    case "segment":
+    case "clean":
+    case "tag": {
+      const { values } = parseArgs({ args: rest, options: { jsonl: { type: "boolean", default: false } } });
+      if (!values.jsonl) return usage(`${command} reads JSON lines: pass --jsonl`);
+      const fn = command === "segment" ? segmentRecord : command === "clean" ? createCleanRecord() : createTagRecord();
+      const failures = await mapJsonLines(process.stdin, process.stdout, fn);
+      if (failures > 0) log.warn({ failures }, "some lines failed");
+      return failures === 0 ? 0 : 1;
+    }
+    case "start": {
+      const { runSupervisor } = await import("./supervisor.js");
+      return runSupervisor(process.env, log);
+    }
+    default:
+      return usage(command ? `unknown command ${command}` : undefined);
+  }
+}
+
+function usage(problem?: string): number {
+  if (problem) process.stderr.write(`sift: ${problem}\n`);
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+export { encodeJson, safeFileName, safeJson } from "./codec.js";
+export {
+  errorCode,
+  errorMessage,
+  InvalidInputError,
+  isPermanentError,
+  SiftError,
+  UnsupportedMediaTypeError,
+} from "./errors.js";
+export {
+  CleanedDocument,
+  DeadLetter,
+  DeadLetterBody,
+  DocCleaned,
+  DocSegmented,
+  DocSource,
+  DocTagged,
+  Entity,
+  EntityIndexEntry,
+  EntityLabel,
+  Envelope,
+  FileCompleted,
+  FileCompletedBody,
+  FileMeta,
+  FileReceived,
+  FileReceivedBody,
+  ObjectRef,
+  Removal,
+  Role,
+  SegmentedDocument,
+  SourceMap,
+  SourceSpan,
+  Span,
+  StageError,
+  TaggedDocument,
+} from "./messages.js";
+export {
+  Buckets,
+  type ConsumerSpec,
+  Consumers,
+  dlqSubject,
+  Headers,
+  Streams,
+  type Subject,
+  Subjects,
+} from "./names.js";
+export {
+  buildOutputFile,
+  OutputDocument,
+  OutputEntity,
+  OutputFile,
+  toOutputDocument,
+  toSourceOffset,
+  toSourceSpan,
+} from "./output.js";
+export { jsonSchemas } from "./schemas.js";

@@ -1,0 +1,193 @@
+import { z } from "zod";
+
+export const Span = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+});
+export type Span = z.infer<typeof Span>;
+
+/** A span that also points into the decoded text of the original file. */
+export const SourceSpan = Span.extend({
+  sourceStart: z.number().int().nonnegative(),
+  sourceEnd: z.number().int().nonnegative(),
+});
+export type SourceSpan = z.infer<typeof SourceSpan>;
+
+/**
+ * Piecewise map from a document's text to the decoded text of its file: the characters
+ * `[start, end)` of the text came from `[srcStart, srcEnd)` of the source. Pieces are sorted
+ * and do not overlap; when the two lengths differ the piece is mapped proportionally.
+ */
+export const SourceMap = z.array(
+  z.object({
+    start: z.number().int().nonnegative(),
+    end: z.number().int().nonnegative(),
+    srcStart: z.number().int().nonnegative(),
+    srcEnd: z.number().int().nonnegative(),
+  }),
+);
+export type SourceMap = z.infer<typeof SourceMap>;
+
+export const ObjectRef = z.object({
+  bucket: z.string(),
+  name: z.string(),
+  digest: z.string().optional(),
+  size: z.number().int().nonnegative(),
+});
+export type ObjectRef = z.infer<typeof ObjectRef>;
+
+/** What Sift knows about an input file; every message carries it. */
+export const FileMeta = z.object({
+  /** sha256 of the bytes, hex. */
+  fileId: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The name the file had in the intake folder (never used as a path). */
+  name: z.string().min(1),
+  /** The name it was moved to under `processed/` (differs when that name was taken). */
+  storedName: z.string().optional(),
+  size: z.number().int().nonnegative(),
+  mediaType: z.string(),
+  charset: z.string().optional(),
+  mtime: z.iso.datetime().optional(),
+  receivedAt: z.iso.datetime(),
+});
+export type FileMeta = z.infer<typeof FileMeta>;
+
+export const Envelope = z.object({
+  v: z.literal(1),
+  /** Unique per message; also the `Nats-Msg-Id` it was published with. */
+  id: z.string(),
+  fileId: z.string(),
+  producedAt: z.iso.datetime(),
+  producer: z.object({ service: z.string(), version: z.string(), instance: z.string() }),
+});
+export type Envelope = z.infer<typeof Envelope>;
+
+export const FileReceivedBody = z.object({ file: FileMeta, object: ObjectRef });
+export type FileReceivedBody = z.infer<typeof FileReceivedBody>;
+export const FileReceived = Envelope.extend(FileReceivedBody.shape);
+export type FileReceived = z.infer<typeof FileReceived>;
+
+export const Role = z.enum(["main", "related", "teaser", "other"]);
+export type Role = z.infer<typeof Role>;
+
+/** Where a document came from, as far as the page tells. */
+export const DocSource = z.object({
+  site: z.string().optional(),
+  /** As written on the page ("5 hours ago", "July 21, 2025"). */
+  published: z.string().optional(),
+  /** ISO time when `published` could be resolved against the file's time. */
+  publishedAt: z.iso.datetime({ offset: true }).optional(),
+  url: z.string().optional(),
+  author: z.string().optional(),
+});
+export type DocSource = z.infer<typeof DocSource>;
+
+export const SegmentedDocument = z.object({
+  file: FileMeta,
+  /** `<fileId>-<index>` */
+  docId: z.string(),
+  index: z.number().int().nonnegative(),
+  /** Documents in the file. */
+  count: z.number().int().positive(),
+  role: Role,
+  title: z.string().nullable(),
+  source: DocSource,
+  text: z.string(),
+  paragraphs: z.array(Span),
+  sentences: z.array(Span),
+  /** From `text` to the decoded text of the file. */
+  sourceMap: SourceMap,
+  /** Problems worth telling the user (suspect decoding, say). */
+  warnings: z.array(z.string()).default([]),
+});
+export type SegmentedDocument = z.infer<typeof SegmentedDocument>;
+export const DocSegmented = Envelope.extend(SegmentedDocument.shape);
+export type DocSegmented = z.infer<typeof DocSegmented>;
+
+export const Removal = z.object({
+  text: z.string(),
+  /** Why it is not content ("navigation", "recurring line", "desk code", …). */
+  reason: z.string(),
+  sourceStart: z.number().int().nonnegative(),
+  sourceEnd: z.number().int().nonnegative(),
+});
+export type Removal = z.infer<typeof Removal>;
+
+/** The segmented document after cleaning: `text`, spans and `sourceMap` refer to the cleaned text. */
+export const CleanedDocument = SegmentedDocument.extend({ removed: z.array(Removal) });
+export type CleanedDocument = z.infer<typeof CleanedDocument>;
+export const DocCleaned = Envelope.extend(CleanedDocument.shape);
+export type DocCleaned = z.infer<typeof DocCleaned>;
+
+export const EntityLabel = z.enum([
+  "PER",
+  "ORG",
+  "LOC",
+  "MISC",
+  "DATE",
+  "TIME",
+  "MONEY",
+  "PERCENT",
+  "QUANTITY",
+  "ORDINAL",
+  "CARDINAL",
+]);
+export type EntityLabel = z.infer<typeof EntityLabel>;
+
+export const Entity = Span.extend({
+  label: EntityLabel,
+  text: z.string(),
+  /** The fullest form this mention refers to in the document ("Xi" → "Xi Jinping"). */
+  canonical: z.string(),
+  sourceStart: z.number().int().nonnegative().optional(),
+  sourceEnd: z.number().int().nonnegative().optional(),
+});
+export type Entity = z.infer<typeof Entity>;
+
+export const EntityIndexEntry = z.object({
+  canonical: z.string(),
+  label: EntityLabel,
+  mentions: z.number().int().positive(),
+  firstStart: z.number().int().nonnegative(),
+  aliases: z.array(z.string()),
+});
+export type EntityIndexEntry = z.infer<typeof EntityIndexEntry>;
+
+export const TaggedDocument = CleanedDocument.extend({
+  entities: z.array(Entity),
+  entityIndex: z.array(EntityIndexEntry),
+});
+export type TaggedDocument = z.infer<typeof TaggedDocument>;
+export const DocTagged = Envelope.extend(TaggedDocument.shape);
+export type DocTagged = z.infer<typeof DocTagged>;
+
+export const FileCompletedBody = z.object({
+  file: FileMeta,
+  /** Path of the output file relative to the data directory. */
+  output: z.string(),
+  documents: z.number().int().nonnegative(),
+});
+export type FileCompletedBody = z.infer<typeof FileCompletedBody>;
+export const FileCompleted = Envelope.extend(FileCompletedBody.shape);
+export type FileCompleted = z.infer<typeof FileCompleted>;
+
+export const StageError = z.object({ code: z.string(), message: z.string() });
+export type StageError = z.infer<typeof StageError>;
+
+export const DeadLetterBody = z.object({
+  stage: z.string(),
+  /** The subject the failed message was consumed from. */
+  subject: z.string(),
+  /** The failed message's body, or undefined when it could not be read. */
+  payload: z.unknown().optional(),
+  /** Set when the body was too large to embed. */
+  payloadRef: ObjectRef.optional(),
+  file: FileMeta.optional(),
+  docId: z.string().optional(),
+  error: StageError,
+  attempts: z.number().int().nonnegative(),
+  failedAt: z.iso.datetime(),
+});
+export type DeadLetterBody = z.infer<typeof DeadLetterBody>;
+export const DeadLetter = Envelope.extend(DeadLetterBody.shape);
+export type DeadLetter = z.infer<typeof DeadLetter>;

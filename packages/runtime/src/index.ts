@@ -1,0 +1,11 @@
+export { type BaseConfig, BaseEnv, ConfigError, loadConfig } from "./config.js";
+export { envelope, type Producer } from "./envelope.js";
+export { type HealthServer, startHealthServer } from "./http.js";
+export { createLogger, defaultInstance, type Logger } from "./logger.js";
+export { Publisher } from "./messaging.js";
+export { createMetrics, type StageMetrics } from "./metrics.js";
+export { connectNats } from "./nats.js";
+export { type ConsumerOptions, type ProvisionOptions, provisionConsumer, provisionStreams } from "./provision.js";
+export { exitOnStartupError, type Service, startService, VERSION } from "./service.js";
+export { onShutdown } from "./shutdown.js";
+export { type HandlerContext, type Outgoing, type RunningStage, runStage, type StageOptions } from "./stage.js";

@@ -1,0 +1,59 @@
+import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
+import { type ObjectStore, Objm } from "@nats-io/obj";
+import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
+import { Buckets, encodeJson, Headers, type ObjectRef, safeJson } from "@sift/contracts";
+
+// room for headers and protocol overhead under max_payload
+const HEADROOM = 4096;
+
+/** Publishes JSON to JetStream; a body over the server's max payload goes through the `sift-payloads` Object Store. */
+export class Publisher {
+  private payloads: Promise<ObjectStore> | undefined;
+  private readonly nc: NatsConnection;
+  private readonly js: JetStreamClient;
+  constructor(nc: NatsConnection, js: JetStreamClient) {
+    this.nc = nc;
+    this.js = js;
+  }
+
+  get maxPayload(): number {
+    return this.nc.info?.max_payload ?? 1024 * 1024;
+  }
+
+  payloadStore(): Promise<ObjectStore> {
+    this.payloads ??= new Objm(this.nc).open(Buckets.payloads);
+    return this.payloads;
+  }
+
+  /** `msgID` lets JetStream drop the copy a redelivered message would publish again. */
+  async publish(subject: string, body: unknown, msgID: string): Promise<PubAck> {
+    const data = encodeJson(body);
+    const h = headers();
+    h.set(Headers.schemaVersion, "1");
+    if (data.length + HEADROOM <= this.maxPayload) return this.js.publish(subject, data, { msgID, headers: h });
+    const os = await this.payloadStore();
+    const name = objectName(msgID);
+    await os.putBlob({ name }, data);
+    h.set(Headers.payloadRef, name);
+    return this.js.publish(subject, encodeJson({ $ref: name, size: data.length }), { msgID, headers: h });
+  }
+
+  /** The body of a message, fetched from the Object Store when it was sent by reference. */
+  async readBody(data: Uint8Array, hdrs: MsgHdrs | undefined): Promise<unknown> {
+    const ref = hdrs?.get(Headers.payloadRef);
+    if (!ref) return safeJson(data);
+    const os = await this.payloadStore();
+    const bytes = await os.getBlob(ref);
+    if (!bytes) throw new Error(`payload ${ref} is missing from ${Buckets.payloads}`);
+    return safeJson(bytes);
+  }
+
+  /** A reference to the stored body, for a dead letter too large to embed it. */
+  payloadRef(hdrs: MsgHdrs | undefined, size: number): ObjectRef | undefined {
+    const ref = hdrs?.get(Headers.payloadRef);
+    return ref ? { bucket: Buckets.payloads, name: ref, size } : undefined;
+  }
+}
+
+// object names allow most characters, but keep them readable and bounded
+const objectName = (msgID: string): string => msgID.replace(/[^A-Za-z0-9_.=@-]/g, "_").slice(0, 200);

@@ -1,0 +1,77 @@
+import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { z } from "zod";
+import { type BaseConfig, BaseEnv, loadConfig } from "./config.js";
+import type { Producer } from "./envelope.js";
+import { type HealthServer, startHealthServer } from "./http.js";
+import { createLogger, defaultInstance, type Logger } from "./logger.js";
+import { Publisher } from "./messaging.js";
+import { createMetrics, type StageMetrics } from "./metrics.js";
+import { connectNats } from "./nats.js";
+import { provisionStreams } from "./provision.js";
+import { onShutdown } from "./shutdown.js";
+
+export const VERSION = "0.1.0";
+
+export interface Service<C extends BaseConfig = BaseConfig> {
+  config: C;
+  log: Logger;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  publisher: Publisher;
+  metrics: StageMetrics;
+  producer: Producer;
+  http: HealthServer;
+  /** Marks the service ready once `check` holds (and NATS is connected). */
+  setReady(check: () => boolean): void;
+  /** Steps to run, in order, on SIGTERM/SIGINT before NATS is drained. */
+  onShutdown(steps: Array<() => unknown>): void;
+}
+
+/** Everything a service needs before its own work: config, logger, NATS, streams, health and metrics. */
+export async function startService<S extends z.ZodObject>(o: {
+  service: string;
+  env: Record<string, string | undefined>;
+  schema?: S;
+}): Promise<Service<BaseConfig & z.infer<S>>> {
+  const schema = o.schema ? BaseEnv.extend(o.schema.shape) : BaseEnv;
+  const config = loadConfig(schema, o.env) as BaseConfig & z.infer<S>;
+  const instance = config.SIFT_INSTANCE ?? defaultInstance();
+  const log = createLogger({ service: o.service, instance, level: config.LOG_LEVEL });
+  const nc = await connectNats(config.NATS_URL, `${o.service}-${instance}`, log);
+  await provisionStreams(
+    nc,
+    { duplicateWindowMs: config.DUPLICATE_WINDOW_MS, ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER },
+    log,
+  );
+  const metrics = createMetrics(o.service);
+  let readyCheck: () => boolean = () => true;
+  const http = await startHealthServer({
+    port: config.HTTP_PORT,
+    ready: () => !nc.isClosed() && readyCheck(),
+    registry: metrics.registry,
+  });
+  log.info({ port: http.port }, "http listening");
+  return {
+    config,
+    log,
+    nc,
+    js: jetstream(nc),
+    publisher: new Publisher(nc, jetstream(nc)),
+    metrics,
+    producer: { service: o.service, version: VERSION, instance },
+    http,
+    setReady(check) {
+      readyCheck = check;
+    },
+    onShutdown(steps) {
+      onShutdown(log, [...steps, () => nc.drain(), () => http.close()], config.SHUTDOWN_GRACE_MS);
+    },
+  };
+}
+
+/** The last-resort catch of a service's main(): the logger may not exist yet. */
+export function exitOnStartupError(err: unknown): never {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,221 @@
+import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
+import {
+  type ConsumerSpec,
+  dlqSubject,
+  errorCode,
+  errorMessage,
+  type FileMeta,
+  isPermanentError,
+} from "@sift/contracts";
+import type { z } from "zod";
+import { envelope } from "./envelope.js";
+import type { Logger } from "./logger.js";
+import { provisionConsumer } from "./provision.js";
+import type { Service } from "./service.js";
+
+export interface Outgoing {
+  subject: string;
+  /** The full message, envelope included; its `id` becomes the Nats-Msg-Id. */
+  message: { id: string } & Record<string, unknown>;
+  schema: z.ZodType;
+}
+
+export interface HandlerContext {
+  log: Logger;
+  /** Delivery count of this message, 1 on the first try. */
+  attempt: number;
+  /** Tells the server the work goes on, so the message is not redelivered. */
+  working(): void;
+}
+
+export interface StageOptions<S extends z.ZodType> {
+  /** Used in logs, the DLQ subject and metrics. */
+  stage: string;
+  consumer: ConsumerSpec;
+  input: S;
+  handle: (input: z.infer<S>, ctx: HandlerContext) => Promise<Outgoing[]>;
+  /** Ids for the per-message log line. */
+  describe?: (input: z.infer<S>) => { fileId?: string; docId?: string; file?: FileMeta };
+  /** In-flight limit of this replica; defaults to MAX_IN_FLIGHT. */
+  maxInFlight?: number;
+  /** The server-side cap on unacked messages across replicas. */
+  maxAckPending?: number;
+}
+
+export interface RunningStage {
+  stop(): Promise<void>;
+  readonly consuming: boolean;
+}
+
+const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
+
+/**
+ * The consume loop: read (and resolve a large body), validate, run the stage, validate, publish with
+ * Nats-Msg-Id, ack. Permanent errors and the last delivery go to the DLQ; anything else is nak'd with a delay.
+ */
+export async function runStage<S extends z.ZodType>(svc: Service, o: StageOptions<S>): Promise<RunningStage> {
+  const { config, log, nc, js, publisher, metrics, producer } = svc;
+  const maxInFlight = o.maxInFlight ?? config.MAX_IN_FLIGHT;
+  await provisionConsumer(
+    nc,
+    o.consumer,
+    { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER, maxAckPending: o.maxAckPending ?? 1000 },
+    log,
+  );
+  const consumer = await js.consumers.get(o.consumer.stream, o.consumer.durable);
+  let stopping = false;
+  let consuming = false;
+  let messages: ConsumerMessages | undefined;
+  let inFlight = 0;
+  const waiters: Array<() => void> = [];
+  const release = () => {
+    inFlight--;
+    waiters.shift()?.();
+  };
+  const slot = async () => {
+    while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
+    inFlight++;
+  };
+  const idle = async () => {
+    while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  const deadLetter = async (
+    m: JsMsg,
+    body: unknown,
+    err: unknown,
+    ids: { fileId?: string; docId?: string; file?: FileMeta },
+  ) => {
+    const attempts = m.info.deliveryCount;
+    const raw = JSON.stringify(body ?? null);
+    const payloadRef = publisher.payloadRef(m.headers, m.data.length);
+    const inputId = (body as { id?: unknown } | undefined)?.id;
+    const id = `${typeof inputId === "string" ? inputId : `seq-${m.seq}`}@dlq.${o.stage}`;
+    const message = {
+      ...envelope(producer, ids.fileId ?? "", id),
+      stage: o.stage,
+      subject: m.subject,
+      ...(payloadRef ? { payloadRef } : raw.length < publisher.maxPayload / 2 ? { payload: body } : {}),
+      ...(ids.file ? { file: ids.file } : {}),
+      ...(ids.docId ? { docId: ids.docId } : {}),
+      error: { code: errorCode(err), message: errorMessage(err) },
+      attempts,
+      failedAt: new Date().toISOString(),
+    };
+    await publisher.publish(dlqSubject(o.stage), message, id);
+    metrics.failed.inc({ code: errorCode(err) });
+  };
+
+  const handleOne = async (m: JsMsg) => {
+    const started = performance.now();
+    const attempt = m.info.deliveryCount;
+    const keepAlive = setInterval(() => m.working(), Math.max(200, config.ACK_WAIT_MS / 3));
+    let body: unknown;
+    let ids: { fileId?: string; docId?: string; file?: FileMeta } = {};
+    const mlog = () => log.child({ seq: m.seq, attempt, ...pickIds(ids) });
+    try {
+      body = await publisher.readBody(m.data, m.headers);
+      const parsed = o.input.safeParse(body);
+      if (!parsed.success) {
+        ids = guessIds(body);
+        const err = Object.assign(
+          new Error(`invalid ${m.subject} message: ${parsed.error.issues[0]?.message ?? "?"}`),
+          {
+            code: "INVALID_MESSAGE",
+          },
+        );
+        await deadLetter(m, body, err, ids);
+        m.ack();
+        mlog().warn({ err, ms: elapsed(started) }, "invalid message, dead-lettered");
+        return;
+      }
+      ids = o.describe?.(parsed.data) ?? guessIds(parsed.data);
+      const out = await o.handle(parsed.data, { log: mlog(), attempt, working: () => m.working() });
+      for (const msg of out) {
+        const checked = msg.schema.safeParse(msg.message);
+        if (!checked.success)
+          throw new Error(`stage produced an invalid ${msg.subject} message: ${checked.error.message}`);
+        await publisher.publish(msg.subject, checked.data, msg.message.id);
+      }
+      m.ack();
+      metrics.processed.inc();
+      metrics.duration.observe((performance.now() - started) / 1000);
+      mlog().info({ ms: elapsed(started), out: out.length }, "message handled");
+    } catch (err) {
+      const last = attempt >= config.MAX_DELIVER;
+      if (isPermanentError(err) || last) {
+        try {
+          await deadLetter(m, body, err, ids);
+          m.ack();
+          mlog().warn({ err, ms: elapsed(started), permanent: !last }, "message failed, dead-lettered");
+        } catch (dlqErr) {
+          m.nak(retryDelayMs(attempt));
+          mlog().error({ err: dlqErr, cause: err }, "dead-lettering failed, will retry");
+        }
+        return;
+      }
+      metrics.retried.inc();
+      const delay = retryDelayMs(attempt);
+      m.nak(delay);
+      mlog().warn({ err, ms: elapsed(started), retryInMs: delay }, "message failed, will retry");
+    } finally {
+      clearInterval(keepAlive);
+    }
+  };
+
+  const loop = (async () => {
+    while (!stopping) {
+      try {
+        messages = await consumer.consume({ max_messages: maxInFlight });
+        consuming = true;
+        void (async () => {
+          for await (const s of messages.status()) {
+            if (s.type === "heartbeats_missed" || s.type === "consumer_not_found" || s.type === "stream_not_found") {
+              log.warn({ status: s.type }, "consumer status");
+            }
+          }
+        })().catch(() => {});
+        for await (const m of messages) {
+          await slot();
+          void handleOne(m).finally(release);
+        }
+      } catch (err) {
+        if (!stopping) log.error({ err }, "consume loop failed, restarting");
+      }
+      consuming = false;
+      if (!stopping) await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
+
+  log.info({ consumer: o.consumer.durable, maxInFlight }, "consuming");
+  return {
+    get consuming() {
+      return consuming;
+    },
+    async stop() {
+      stopping = true;
+      messages?.stop();
+      await loop;
+      await idle();
+      log.info({ consumer: o.consumer.durable }, "consumer stopped");
+    },
+  };
+}
+
+const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 10) / 10;
+
+function pickIds(ids: { fileId?: string; docId?: string }) {
+  return { ...(ids.fileId ? { fileId: ids.fileId } : {}), ...(ids.docId ? { docId: ids.docId } : {}) };
+}
+
+/** Ids from a body that did not validate, so that even a bad message is logged and filed by its file. */
+function guessIds(body: unknown): { fileId?: string; docId?: string; file?: FileMeta } {
+  if (typeof body !== "object" || body === null) return {};
+  const b = body as { fileId?: unknown; docId?: unknown; file?: unknown };
+  const file = b.file as FileMeta | undefined;
+  return {
+    ...(typeof b.fileId === "string" && b.fileId ? { fileId: b.fileId } : {}),
+    ...(typeof b.docId === "string" ? { docId: b.docId } : {}),
+    ...(file && typeof file === "object" && typeof file.name === "string" ? { file } : {}),
+  };
+}

@@ -1,0 +1,2 @@
+export { sniffMediaType } from "./media-type.js";
+export { type SegmentInput, segmentFile, splitParagraphs, splitSentences } from "./segment.js";

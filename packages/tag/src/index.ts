@@ -1,0 +1,1 @@
+export { createTagger, loadTagger, type Tagger } from "./tag.js";
