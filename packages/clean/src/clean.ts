@@ -1,4 +1,5 @@
 import type { CleanedDocument, SegmentedDocument } from "@sift/contracts";
+import { extractHtml } from "./html.js";
 
 /** Remembers, per source, in how many documents each line key was seen. */
 export interface LineMemory {
@@ -31,8 +32,9 @@ export interface CleanerDeps {
 export function createCleaner(_deps: CleanerDeps) {
   return async (doc: SegmentedDocument): Promise<CleanedDocument> => {
     const text = doc.text.normalize("NFC");
-    if (text.length !== doc.text.length) return { ...doc, removed: [] };
-    return { ...doc, text, removed: [] };
+    // NFC may change lengths; the first version keeps the text as it is then, so offsets hold
+    if (text.length !== doc.text.length) return doc;
+    return { ...doc, text };
   };
 }
 
@@ -42,9 +44,6 @@ export async function extractMainText(
   _deps: CleanerDeps,
 ): Promise<string> {
   if (input.mediaType === "text/plain") return input.content.normalize("NFC");
-  return input.content
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]+>/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
+  const main = extractHtml(input.content).documents.find((d) => d.role === "main");
+  return [main?.title, ...(main?.blocks ?? []).map((b) => b.text)].filter(Boolean).join("\n\n");
 }

@@ -5,3 +5,4 @@ export {
   extractMainText,
   type LineMemory,
 } from "./clean.js";
+export { extractHtml, type HtmlBlock, type HtmlDocument, type HtmlExtraction } from "./html.js";

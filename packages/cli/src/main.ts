@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { createLogger } from "@sift/runtime";
+import { createCleanRecord } from "./clean-command.js";
 import { mapJsonLines } from "./jsonl.js";
 import { createPipeline, processPath } from "./pipeline.js";
-import { createCleanRecord, createTagRecord, segmentRecord } from "./stage-commands.js";
+import { segmentRecord } from "./segment-command.js";
+import { createTagRecord } from "./tag-command.js";
 
 const USAGE = `usage:
   sift process <files...> --out <dir>   the four stages in one process, no broker

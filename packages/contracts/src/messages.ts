@@ -67,6 +67,15 @@ export type FileReceivedBody = z.infer<typeof FileReceivedBody>;
 export const FileReceived = Envelope.extend(FileReceivedBody.shape);
 export type FileReceived = z.infer<typeof FileReceived>;
 
+export const Removal = z.object({
+  text: z.string(),
+  /** Why it is not content ("navigation", "recurring line", "desk code", …). */
+  reason: z.string(),
+  sourceStart: z.number().int().nonnegative(),
+  sourceEnd: z.number().int().nonnegative(),
+});
+export type Removal = z.infer<typeof Removal>;
+
 export const Role = z.enum(["main", "related", "teaser", "other"]);
 export type Role = z.infer<typeof Role>;
 
@@ -82,6 +91,10 @@ export const DocSource = z.object({
 });
 export type DocSource = z.infer<typeof DocSource>;
 
+/**
+ * One document of a file. When `title` is set, `text` starts with it (then a blank line); `paragraphs`
+ * and `sentences` cover the body after the title, and entities may lie in the title too.
+ */
 export const SegmentedDocument = z.object({
   file: FileMeta,
   /** `<fileId>-<index>` */
@@ -99,22 +112,15 @@ export const SegmentedDocument = z.object({
   sourceMap: SourceMap,
   /** Problems worth telling the user (suspect decoding, say). */
   warnings: z.array(z.string()).default([]),
+  /** What was taken out as not content, with why (markup chrome, metadata lines, boilerplate). */
+  removed: z.array(Removal).default([]),
 });
 export type SegmentedDocument = z.infer<typeof SegmentedDocument>;
 export const DocSegmented = Envelope.extend(SegmentedDocument.shape);
 export type DocSegmented = z.infer<typeof DocSegmented>;
 
-export const Removal = z.object({
-  text: z.string(),
-  /** Why it is not content ("navigation", "recurring line", "desk code", …). */
-  reason: z.string(),
-  sourceStart: z.number().int().nonnegative(),
-  sourceEnd: z.number().int().nonnegative(),
-});
-export type Removal = z.infer<typeof Removal>;
-
 /** The segmented document after cleaning: `text`, spans and `sourceMap` refer to the cleaned text. */
-export const CleanedDocument = SegmentedDocument.extend({ removed: z.array(Removal) });
+export const CleanedDocument = SegmentedDocument;
 export type CleanedDocument = z.infer<typeof CleanedDocument>;
 export const DocCleaned = Envelope.extend(CleanedDocument.shape);
 export type DocCleaned = z.infer<typeof DocCleaned>;

@@ -34,6 +34,7 @@ export async function segmentFile(input: SegmentInput): Promise<SegmentedDocumen
       sentences,
       sourceMap: [{ start: 0, end: text.length, srcStart: 0, srcEnd: text.length }],
       warnings: [],
+      removed: [],
     },
   ];
 }
