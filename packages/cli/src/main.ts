@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "start": {
       const { runSupervisor } = await import("./supervisor.js");
-      return runSupervisor(process.env, log);
+      return runSupervisor(process.env, log, rest);
     }
     default:
       return usage(command ? `unknown command ${command}` : undefined);

@@ -24,6 +24,7 @@ export {
   FileMeta,
   FileReceived,
   FileReceivedBody,
+  FileState,
   ObjectRef,
   Removal,
   Role,

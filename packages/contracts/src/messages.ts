@@ -197,3 +197,17 @@ export const DeadLetterBody = z.object({
 export type DeadLetterBody = z.infer<typeof DeadLetterBody>;
 export const DeadLetter = Envelope.extend(DeadLetterBody.shape);
 export type DeadLetter = z.infer<typeof DeadLetter>;
+
+/** A file's progress in the `sift-files` KV bucket, keyed by file id. */
+export const FileState = z.object({
+  state: z.enum(["received", "completed", "failed"]),
+  name: z.string(),
+  receivedAt: z.string(),
+  /** Documents in the file, once the first tagged one reached the sink. */
+  count: z.number().int().positive().optional(),
+  /** Document index → stream sequence of its `sift.doc.tagged` message. */
+  docs: z.record(z.string(), z.number().int().positive()).optional(),
+  /** Output path relative to the data directory, once completed. */
+  output: z.string().optional(),
+});
+export type FileState = z.infer<typeof FileState>;

@@ -24,6 +24,8 @@ export interface HandlerContext {
   log: Logger;
   /** Delivery count of this message, 1 on the first try. */
   attempt: number;
+  /** Stream sequence of this message. */
+  seq: number;
   /** Tells the server the work goes on, so the message is not redelivered. */
   working(): void;
 }
@@ -130,7 +132,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         return;
       }
       ids = o.describe?.(parsed.data) ?? guessIds(parsed.data);
-      const out = await o.handle(parsed.data, { log: mlog(), attempt, working: () => m.working() });
+      const out = await o.handle(parsed.data, { log: mlog(), attempt, seq: m.seq, working: () => m.working() });
       for (const msg of out) {
         const checked = msg.schema.safeParse(msg.message);
         if (!checked.success)

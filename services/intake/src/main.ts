@@ -1,0 +1,75 @@
+import { mkdir } from "node:fs/promises";
+import { Kvm } from "@nats-io/kv";
+import { Objm } from "@nats-io/obj";
+import { Buckets } from "@sift/contracts";
+import { dataDirs, exitOnStartupError, startService } from "@sift/runtime";
+import { IntakeEnv } from "./config.js";
+import { intakeFile } from "./intake.js";
+import { createStabilityTracker } from "./watch.js";
+
+async function main() {
+  const svc = await startService({ service: "intake", env: process.env, schema: IntakeEnv });
+  const { config, log, nc } = svc;
+  const dirs = dataDirs(config.SIFT_DATA_DIR);
+  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
+  const deps = {
+    dataDir: config.SIFT_DATA_DIR,
+    maxFileBytes: config.SIFT_MAX_FILE_BYTES,
+    reprocess: config.SIFT_REPROCESS,
+    kv: await new Kvm(nc).open(Buckets.fileState),
+    files: await new Objm(nc).open(Buckets.files),
+    publisher: svc.publisher,
+    producer: svc.producer,
+    log,
+  };
+  const tracker = createStabilityTracker(dirs.intake, config.INTAKE_STABLE_MS);
+  const watcher = startWatching(tracker, config.INTAKE_POLL_MS, config.INTAKE_CONCURRENCY, async (c) => {
+    try {
+      const outcome = await intakeFile(c, deps);
+      svc.metrics.processed.inc();
+      if (outcome === "failed") svc.metrics.failed.inc({ code: "REFUSED" });
+      tracker.done(c.name);
+    } catch (err) {
+      // left in intake/ and tried again on a later scan (NATS down, say)
+      svc.metrics.retried.inc();
+      log.warn({ err, file: c.name }, "intake failed, will retry");
+      setTimeout(() => tracker.done(c.name), 1000).unref();
+    }
+  });
+  log.info({ dir: dirs.intake, maxFileBytes: config.SIFT_MAX_FILE_BYTES }, "watching");
+  svc.setReady(() => watcher.running);
+  svc.onShutdown([watcher.stop]);
+}
+
+function startWatching<T extends { name: string }>(
+  tracker: { scan(): Promise<T[]> },
+  pollMs: number,
+  concurrency: number,
+  handle: (c: T) => Promise<void>,
+) {
+  let running = true;
+  const inFlight = new Set<Promise<void>>();
+  const loop = (async () => {
+    while (running) {
+      for (const c of await tracker.scan()) {
+        if (!running) break;
+        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        const p = handle(c).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  })();
+  return {
+    get running() {
+      return running;
+    },
+    async stop() {
+      running = false;
+      await loop;
+      await Promise.all(inFlight);
+    },
+  };
+}
+
+main().catch(exitOnStartupError);

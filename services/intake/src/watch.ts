@@ -1,0 +1,63 @@
+import type { Dirent, Stats } from "node:fs";
+import { lstat, readdir } from "node:fs/promises";
+import { join } from "node:path";
+
+export interface Candidate {
+  name: string;
+  path: string;
+  stats: Stats;
+}
+
+interface Seen {
+  size: number;
+  mtimeMs: number;
+  since: number;
+}
+
+/**
+ * Finds entries of a folder that have stopped changing: same size and mtime for `stableMs`.
+ * Dot-files are left alone (editors and copy tools write partial files under such names).
+ */
+export function createStabilityTracker(dir: string, stableMs: number, now: () => number = Date.now) {
+  const seen = new Map<string, Seen>();
+  const busy = new Set<string>();
+  return {
+    /** Entries ready to handle now; each is returned once until `done(name)`. */
+    async scan(): Promise<Candidate[]> {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return [];
+      }
+      const ready: Candidate[] = [];
+      const present = new Set<string>();
+      for (const e of entries) {
+        if (e.name.startsWith(".")) continue;
+        present.add(e.name);
+        if (busy.has(e.name)) continue;
+        const path = join(dir, e.name);
+        let stats: Stats;
+        try {
+          stats = await lstat(path);
+        } catch {
+          continue;
+        }
+        const prev = seen.get(e.name);
+        const t = now();
+        if (!prev || prev.size !== stats.size || prev.mtimeMs !== stats.mtimeMs) {
+          seen.set(e.name, { size: stats.size, mtimeMs: stats.mtimeMs, since: t });
+          if (stableMs > 0 || prev === undefined) continue;
+        } else if (t - prev.since < stableMs) continue;
+        busy.add(e.name);
+        ready.push({ name: e.name, path, stats });
+      }
+      for (const name of seen.keys()) if (!present.has(name)) seen.delete(name);
+      return ready;
+    },
+    done(name: string) {
+      busy.delete(name);
+      seen.delete(name);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { Objm } from "@nats-io/obj";
+import { Buckets, Consumers, DocSegmented, FileReceived, InvalidInputError, Subjects } from "@sift/contracts";
+import { envelope, exitOnStartupError, runStage, startService } from "@sift/runtime";
+import { segmentFile } from "@sift/segment";
+
+async function main() {
+  const svc = await startService({ service: "segmenter", env: process.env });
+  const files = await new Objm(svc.nc).open(Buckets.files);
+  const stage = await runStage(svc, {
+    stage: "segmenter",
+    consumer: Consumers.segmenter,
+    input: FileReceived,
+    describe: (m) => ({ fileId: m.fileId, file: m.file }),
+    handle: async (m) => {
+      const bytes = await files.getBlob(m.object.name);
+      if (!bytes)
+        throw new InvalidInputError(
+          "MISSING_BYTES",
+          `${m.file.name}: bytes ${m.object.name} are not in ${Buckets.files}`,
+        );
+      const docs = await segmentFile({ file: m.file, bytes });
+      return docs.map((doc) => {
+        const id = `${doc.docId}@segmenter`;
+        return {
+          subject: Subjects.docSegmented,
+          schema: DocSegmented,
+          message: { ...envelope(svc.producer, m.fileId, id), ...doc },
+        };
+      });
+    },
+  });
+  svc.setReady(() => stage.consuming);
+  svc.onShutdown([stage.stop]);
+}
+
+main().catch(exitOnStartupError);

@@ -1,0 +1,173 @@
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import { Objm } from "@nats-io/obj";
+import {
+  Buckets,
+  Consumers,
+  DeadLetter,
+  DocTagged,
+  dlqSubject,
+  FileCompleted,
+  type FileState,
+  Streams,
+  Subjects,
+  safeFileName,
+  TaggedDocument,
+} from "@sift/contracts";
+import {
+  dataDirs,
+  envelope,
+  exists,
+  exitOnStartupError,
+  freeName,
+  recordFailure,
+  runStage,
+  startService,
+  writeAtomic,
+} from "@sift/runtime";
+import { z } from "zod";
+import { buildOutput, isComplete, outputName, recordDoc, updateFileState } from "./assemble.js";
+
+/** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
+const MaxDeliverAdvisory = z.object({
+  stream: z.string(),
+  consumer: z.string(),
+  stream_seq: z.number().int(),
+  deliveries: z.number().int(),
+});
+
+async function main() {
+  const svc = await startService({ service: "sink", env: process.env });
+  const { nc, publisher, producer } = svc;
+  const dirs = dataDirs(svc.config.SIFT_DATA_DIR);
+  await mkdir(dirs.output, { recursive: true });
+  await mkdir(dirs.failed, { recursive: true });
+  const kv = await new Kvm(nc).open(Buckets.fileState);
+  const files = await new Objm(nc).open(Buckets.files);
+  const jsm = await jetstreamManager(nc);
+
+  const loadTagged = async (seq: number): Promise<TaggedDocument> => {
+    const stored = await jsm.streams.getMessage(Streams.results.name, { seq });
+    if (!stored) throw new Error(`tagged document at ${Streams.results.name} seq ${seq} is gone`);
+    return TaggedDocument.parse(await publisher.readBody(stored.data, stored.header));
+  };
+
+  const results = await runStage(svc, {
+    stage: "sink",
+    consumer: Consumers.sink,
+    input: DocTagged,
+    describe: (m) => ({ fileId: m.fileId, docId: m.docId, file: m.file }),
+    // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
+    handle: async (m, ctx) => {
+      const init = (): FileState => ({ state: "received", name: m.file.name, receivedAt: m.file.receivedAt });
+      const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq));
+      if (!isComplete(state)) return [];
+      const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+      const docs = [];
+      for (const [, seq] of seqs) docs.push(seq === ctx.seq ? TaggedDocument.parse(m) : await loadTagged(seq));
+      ctx.working();
+      const output = buildOutput(m.file, docs);
+      const name = await outputName(dirs.output, m.file);
+      await writeAtomic(join(dirs.output, name), `${JSON.stringify(output, null, 2)}\n`);
+      const relative = `output/${name}`;
+      await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
+      ctx.log.info({ output: relative, documents: docs.length }, "output written");
+      const id = `${m.fileId}@sink`;
+      return [
+        {
+          subject: Subjects.fileCompleted,
+          schema: FileCompleted,
+          message: { ...envelope(producer, m.fileId, id), file: m.file, output: relative, documents: docs.length },
+        },
+      ];
+    },
+    maxInFlight: 16,
+    maxAckPending: 10_000,
+  });
+
+  const dead = await runStage(svc, {
+    stage: "sink-dlq",
+    consumer: Consumers.sinkDlq,
+    input: DeadLetter,
+    describe: (m) => ({
+      fileId: m.fileId,
+      ...(m.docId ? { docId: m.docId } : {}),
+      ...(m.file ? { file: m.file } : {}),
+    }),
+    handle: async (m, ctx) => {
+      const name = m.file?.name ?? `message-${m.fileId ? m.fileId.slice(0, 12) : m.id}`;
+      const processed = m.file?.storedName ? join(dirs.processed, m.file.storedName) : undefined;
+      let stored: string;
+      if (processed && (await exists(processed))) {
+        stored = await freeName(dirs.failed, name, m.fileId || m.id);
+        await rename(processed, join(dirs.failed, stored));
+      } else {
+        // a later document of a file that already failed: its original is in failed/ already
+        stored = safeFileName(name);
+        if (!(await exists(join(dirs.failed, stored)))) {
+          const bytes = m.fileId ? await files.getBlob(m.fileId).catch(() => null) : null;
+          await writeFile(join(dirs.failed, stored), bytes ?? JSON.stringify(m.payload ?? null));
+        }
+      }
+      await recordFailure(dirs.failed, stored, {
+        name,
+        ...(m.fileId ? { fileId: m.fileId } : {}),
+        stage: m.stage,
+        error: m.error,
+        attempts: m.attempts,
+        failedAt: m.failedAt,
+        ...(m.docId ? { docId: m.docId } : {}),
+      });
+      if (m.fileId) {
+        await updateFileState(
+          kv,
+          m.fileId,
+          () => ({ state: "failed", name, receivedAt: m.failedAt }),
+          (s) => ({ ...s, state: "failed" }),
+        );
+      }
+      ctx.log.warn({ stage: m.stage, code: m.error.code, reason: m.error.message, failed: stored }, "file failed");
+      return [];
+    },
+  });
+
+  // a message that kills its worker on every delivery never reaches the handler's catch; the server's advisory does
+  const advisories = await runStage(svc, {
+    stage: "sink-advisories",
+    consumer: Consumers.sinkAdvisories,
+    input: MaxDeliverAdvisory,
+    describe: () => ({}),
+    handle: async (a, ctx) => {
+      const stored = await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch(() => null);
+      if (!stored) return [];
+      const body = await publisher.readBody(stored.data, stored.header).catch(() => undefined);
+      const parsed = z.object({ fileId: z.string(), docId: z.string().optional(), file: z.unknown() }).safeParse(body);
+      const id = `seq-${a.stream_seq}@dlq.${a.consumer}`;
+      const letter = DeadLetter.parse({
+        ...envelope(producer, parsed.data?.fileId ?? "", id),
+        stage: a.consumer,
+        subject: stored.subject,
+        payload: body,
+        ...(parsed.success && parsed.data.file ? { file: parsed.data.file } : {}),
+        ...(parsed.data?.docId ? { docId: parsed.data.docId } : {}),
+        error: {
+          code: "MAX_DELIVERIES",
+          message: `${a.consumer} never finished this message in ${a.deliveries} deliveries (the worker crashed or timed out each time)`,
+        },
+        attempts: a.deliveries,
+        failedAt: new Date().toISOString(),
+      });
+      await publisher.publish(dlqSubject(a.consumer), letter, id);
+      await jsm.streams.deleteMessage(a.stream, a.stream_seq);
+      ctx.log.warn({ stage: a.consumer, seq: a.stream_seq }, "undeliverable message dead-lettered");
+      return [];
+    },
+  });
+
+  svc.setReady(() => results.consuming && dead.consuming && advisories.consuming);
+  svc.onShutdown([results.stop, dead.stop, advisories.stop]);
+}
+
+main().catch(exitOnStartupError);
