@@ -45,5 +45,6 @@ export async function extractMainText(
 ): Promise<string> {
   if (input.mediaType === "text/plain") return input.content.normalize("NFC");
   const main = extractHtml(input.content).documents.find((d) => d.role === "main");
-  return [main?.title, ...(main?.blocks ?? []).map((b) => b.text)].filter(Boolean).join("\n\n");
+  // the body only: the title is metadata, as in the article-extraction benchmark's articleBody
+  return (main?.blocks ?? []).map((b) => b.text).join("\n\n");
 }

@@ -1,4 +1,6 @@
 import type { DocSource } from "@sift/contracts";
+import type { ChildNode, Element } from "domhandler";
+import { parseDocument } from "htmlparser2";
 
 /** One block of text from the markup; offsets point into the HTML string. */
 export interface HtmlBlock {
@@ -21,24 +23,449 @@ export interface HtmlExtraction {
   removed: Array<{ text: string; reason: string; srcStart: number; srcEnd: number }>;
 }
 
-/** First version: every <p>/<h*>/<li> outside script and style is a block of one main document. */
+/** Elements whose content is never text of the page. */
+const SKIP = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "svg",
+  "math",
+  "iframe",
+  "object",
+  "embed",
+  "canvas",
+  "select",
+  "option",
+  "button",
+  "input",
+  "textarea",
+  "head",
+  "video",
+  "audio",
+  "map",
+]);
+
+/** Elements that start a new block of text. */
+const BLOCK = new Set([
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "br",
+  "center",
+  "dd",
+  "details",
+  "dialog",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hgroup",
+  "hr",
+  "html",
+  "li",
+  "main",
+  "menu",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
+]);
+
+/** Container names that say "the article is here" (Readability's positive list, widened). */
+const POSITIVE =
+  /article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story|prose|rich-?text|paragraph/i;
+/** Container names that say "chrome" (Readability's negative and unlikely lists, widened). */
+const NEGATIVE =
+  /-ad-|\bads?\b|advert|banner|breadcrumb|combx|comment|community|contact|disqus|extra|foot|footer|footnote|gdpr|masthead|media|meta|menu|modal|nav|newsletter|outbrain|pager|pagination|popup|promo|recirc|related|remark|replies|rss|scroll|share|sharing|shopping|shoutbox|sidebar|skyscraper|social|sponsor|subscribe|supplemental|tabool|tags?\b|toolbar|tool-?tip|widget|signup|sign-up|cookie|byline|author|timestamp|dateline|caption|credit|most-?(read|popular|viewed)|trending|recommend|read-?more|more-?(stories|from)|also|teaser|taboola|print|login|paywall|inline-?(ad|promo)|jump|toc\b/i;
+/** Names that look negative but belong to the article ("article-meta" stays negative, "content-body" positive). */
+const KEEP =
+  /article-?body|story-?body|post-?body|entry-?content|post-?content|article-?content|articlebody|main-?content|story-?content|article-?text|body-?text|rich-?text/i;
+const RELATED =
+  /related|more-?(stories|news|from)|recommend|read-?next|also|teaser|recirc|most-?(read|popular|viewed)|trending/i;
+const HEADING = /^h[1-6]$/;
+
+interface Block {
+  text: string;
+  /** Nearest block-level ancestor element. */
+  owner: Element;
+  linkChars: number;
+  srcStart: number;
+  srcEnd: number;
+}
+
+interface Stats {
+  chars: number;
+  /** Characters of prose blocks below, not counting those under chrome-named elements. */
+  prose: number;
+  linkChars: number;
+  /** Sum of Readability-style paragraph scores credited to this element. */
+  score: number;
+  blocks: number;
+}
+
+const WS = /\s+/g;
+
+function attrs(el: Element): string {
+  const a = el.attribs;
+  return `${a.class ?? ""} ${a.id ?? ""} ${a.role ?? ""} ${a.itemprop ?? ""}`;
+}
+
+function isHidden(el: Element): boolean {
+  const a = el.attribs;
+  if ("hidden" in a || a["aria-hidden"] === "true") return true;
+  const style = a.style;
+  return style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style);
+}
+
+/** Splits the page into blocks of text, each owned by its nearest block-level element. */
+function collectBlocks(root: ChildNode[]): Block[] {
+  const blocks: Block[] = [];
+  let parts: string[] = [];
+  let linkChars = 0;
+  let start = -1;
+  let end = -1;
+  let owner: Element | null = null;
+  const flush = () => {
+    const text = parts.join("").replace(WS, " ").trim();
+    if (text && owner) blocks.push({ text, owner, linkChars, srcStart: start, srcEnd: end });
+    parts = [];
+    linkChars = 0;
+    start = -1;
+    end = -1;
+  };
+  const walk = (nodes: ChildNode[], inLink: boolean, blockOwner: Element | null) => {
+    for (const node of nodes) {
+      if (node.type === "text") {
+        const data = node.data;
+        if (!data) continue;
+        if (start < 0 && data.trim()) start = node.startIndex ?? -1;
+        if (data.trim()) end = (node.endIndex ?? -1) + 1;
+        if (owner === null || parts.length === 0) owner = blockOwner;
+        parts.push(data);
+        if (inLink) linkChars += data.replace(WS, "").length;
+      } else if (node.type === "tag" || node.type === "script" || node.type === "style") {
+        const el = node as Element;
+        const name = el.name.toLowerCase();
+        if (SKIP.has(name) || isHidden(el)) continue;
+        if (BLOCK.has(name)) {
+          flush();
+          owner = el;
+          walk(el.children, inLink, el);
+          flush();
+          owner = blockOwner;
+        } else {
+          walk(el.children, inLink || name === "a", blockOwner);
+        }
+      }
+    }
+  };
+  walk(root, false, null);
+  flush();
+  return blocks;
+}
+
+const visibleChars = (s: string) => s.replace(WS, "").length;
+
+function commas(s: string): number {
+  return (s.match(/[,，、]/g) ?? []).length;
+}
+
+function parentElement(el: Element): Element | null {
+  const p = el.parent;
+  return p?.type === "tag" ? (p as Element) : null;
+}
+
+function ancestors(el: Element): Element[] {
+  const out: Element[] = [];
+  let p = el.parent;
+  while (p && p.type === "tag") {
+    out.push(p as Element);
+    p = p.parent;
+  }
+  return out;
+}
+
+function classWeight(el: Element): number {
+  const a = attrs(el);
+  let w = 0;
+  if (KEEP.test(a)) w += 40;
+  else {
+    if (POSITIVE.test(a)) w += 25;
+    if (NEGATIVE.test(a)) w -= 25;
+  }
+  if (el.attribs.itemprop === "articleBody") w += 50;
+  const name = el.name;
+  if (name === "article") w += 10;
+  if (name === "main") w += 5;
+  if (name === "aside" || name === "nav" || name === "footer" || name === "form") w -= 40;
+  return w;
+}
+
+/** Why a block inside the chosen root is chrome, or null when it is content. */
+function chromeReason(block: Block, root: Element, stats: Map<Element, Stats>): string | null {
+  for (let el: Element | null = block.owner; el && el !== root; ) {
+    const name = el.name;
+    if (name === "nav") return "navigation";
+    if (name === "aside") return "aside";
+    if (name === "footer") return "footer";
+    if (name === "header") return "header";
+    if (name === "form") return "form";
+    if (name === "figcaption" || name === "figure") return "caption";
+    if (isChromeNamed(el, stats)) return `class "${attrs(el).trim().slice(0, 40)}"`;
+    el = parentElement(el);
+  }
+  const chars = visibleChars(block.text);
+  if (chars > 0 && block.linkChars / chars > 0.5) return "link list";
+  return null;
+}
+
+function blockKind(owner: Element): HtmlBlock["kind"] {
+  const n = owner.name;
+  if (HEADING.test(n)) return "heading";
+  if (n === "li" || n === "dd" || n === "dt") return "list-item";
+  if (n === "blockquote") return "quote";
+  if (n === "pre") return "pre";
+  return "paragraph";
+}
+
+function metaContent(doc: ReturnType<typeof parseDocument>, keys: string[]): string | undefined {
+  let found: string | undefined;
+  const visit = (nodes: ChildNode[]) => {
+    for (const n of nodes) {
+      if (found !== undefined) return;
+      if (n.type !== "tag") continue;
+      const el = n as Element;
+      if (el.name === "meta") {
+        const k = el.attribs.property ?? el.attribs.name ?? el.attribs.itemprop;
+        if (k && keys.includes(k.toLowerCase()) && el.attribs.content) {
+          found = el.attribs.content.trim();
+          return;
+        }
+      }
+      if (el.name === "body") continue;
+      visit(el.children);
+    }
+  };
+  visit(doc.children);
+  return found;
+}
+
+/** Related items (asides, teaser lists): one document per linked headline. */
+function relatedDocuments(blocks: Block[], inMain: Set<Block>): HtmlDocument[] {
+  const out: HtmlDocument[] = [];
+  const seen = new Set<string>();
+  for (const b of blocks) {
+    if (inMain.has(b) || out.length >= 20) continue;
+    const chars = visibleChars(b.text);
+    if (chars < 25 || chars > 200 || b.linkChars / chars < 0.9) continue;
+    const words = b.text.split(" ").length;
+    if (words < 4) continue;
+    const chain = [b.owner, ...ancestors(b.owner)];
+    const inRelated = chain.some((el) => el.name === "aside" || RELATED.test(attrs(el)));
+    if (!inRelated || seen.has(b.text)) continue;
+    seen.add(b.text);
+    out.push({ role: "related", title: b.text, blocks: [], source: {} });
+  }
+  return out;
+}
+
+/** Main-content extraction: scores containers by the prose they hold, keeps the best one's blocks minus its chrome. */
 export function extractHtml(html: string): HtmlExtraction {
-  const blocks: HtmlBlock[] = [];
-  const re = /<(p|h[1-6]|li)\b[^>]*>([\s\S]*?)<\/\1>/gi;
-  let title: string | null = null;
-  for (const m of html.matchAll(re)) {
-    const text = m[2]!
-      .replace(/<[^>]+>/g, "")
-      .replace(/\s+/g, " ")
-      .trim();
-    if (!text) continue;
-    const tag = m[1]!.toLowerCase();
-    const kind = tag.startsWith("h") ? "heading" : tag === "li" ? "list-item" : "paragraph";
-    if (kind === "heading" && title === null) {
-      title = text;
+  const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
+  const blocks = collectBlocks(doc.children);
+  const stats = new Map<Element, Stats>();
+  const statOf = (el: Element) => {
+    let s = stats.get(el);
+    if (!s) {
+      s = { chars: 0, prose: 0, linkChars: 0, score: 0, blocks: 0 };
+      stats.set(el, s);
+    }
+    return s;
+  };
+  for (const b of blocks) {
+    const chars = visibleChars(b.text);
+    const chain = [b.owner, ...ancestors(b.owner)];
+    const prose = b.text.length >= 80 && b.linkChars / Math.max(1, chars) < 0.25;
+    let blocked = false;
+    for (const el of chain) {
+      const s = statOf(el);
+      if (prose && !blocked) s.prose += chars;
+      if (isChromeElement(el)) blocked = true;
+      s.chars += chars;
+      s.linkChars += b.linkChars;
+      s.blocks += 1;
+    }
+    if (b.text.length < 25 || b.linkChars / Math.max(1, chars) > 0.5) continue;
+    const score = 1 + commas(b.text) + Math.min(3, Math.floor(b.text.length / 100));
+    // the paragraph's container and its ancestors share the credit, less the further up
+    const containers = b.owner.name === "div" || b.owner.name === "td" ? chain : chain.slice(1);
+    containers.slice(0, 5).forEach((el, level) => {
+      statOf(el).score += level === 0 ? score : level === 1 ? score / 2 : score / (level * 3);
+    });
+  }
+  let best: Element | null = null;
+  let bestScore = -Infinity;
+  for (const [el, s] of stats) {
+    if (s.score <= 0) continue;
+    const final = (s.score + classWeight(el)) * (1 - s.linkChars / Math.max(1, s.chars));
+    if (final > bestScore) {
+      bestScore = final;
+      best = el;
+    }
+  }
+  if (best) best = climb(best, stats);
+  const title = pickTitle(doc, blocks, best);
+  const inMain = new Set<Block>();
+  const removed: HtmlExtraction["removed"] = [];
+  const kept: HtmlBlock[] = [];
+  if (best) {
+    const roots = withSiblings(best, bestScore, stats);
+    for (const b of blocks) {
+      const root = roots.find((r) => r === b.owner || ancestors(b.owner).includes(r));
+      if (!root) continue;
+      inMain.add(b);
+      const reason = chromeReason(b, root, stats);
+      if (reason) {
+        removed.push({ text: b.text, reason, srcStart: b.srcStart, srcEnd: b.srcEnd });
+        continue;
+      }
+      if (title && HEADING.test(b.owner.name) && b.text === title.text) continue;
+      kept.push({ text: b.text, kind: blockKind(b.owner), srcStart: b.srcStart, srcEnd: b.srcEnd });
+    }
+  }
+  for (const b of blocks) {
+    if (!inMain.has(b))
+      removed.push({ text: b.text, reason: "outside main content", srcStart: b.srcStart, srcEnd: b.srcEnd });
+  }
+  const source: DocSource = {};
+  const site = metaContent(doc, ["og:site_name"]);
+  if (site) source.site = site;
+  const url = metaContent(doc, ["og:url"]);
+  if (url) source.url = url;
+  const author = metaContent(doc, ["author", "article:author"]);
+  if (author && !/^https?:/.test(author)) source.author = author;
+  const published = metaContent(doc, ["article:published_time", "datepublished", "date"]);
+  if (published) source.published = published;
+  const main: HtmlDocument = { role: "main", title: title?.text ?? null, blocks: trimEdges(kept, removed), source };
+  return { documents: [main, ...relatedDocuments(blocks, inMain)], removed };
+}
+
+function isChromeElement(el: Element): boolean {
+  const n = el.name;
+  if (n === "nav" || n === "aside" || n === "footer" || n === "form" || n === "header") return true;
+  if (n === "body" || n === "html") return false;
+  const a = attrs(el);
+  return NEGATIVE.test(a) && !KEEP.test(a) && !POSITIVE.test(a);
+}
+
+/** A chrome-named element, unless it is large prose or also named like content. */
+function isChromeNamed(el: Element, stats: Map<Element, Stats>): boolean {
+  const a = attrs(el);
+  if (!NEGATIVE.test(a) || KEEP.test(a)) return false;
+  const s = stats.get(el);
+  if (!s) return true;
+  const density = s.linkChars / Math.max(1, s.chars);
+  // a long, link-poor element named "meta" is still text; a short one is chrome
+  if (s.chars >= 600 && density <= 0.3) return false;
+  if (s.prose >= 400 && s.prose >= 0.4 * s.chars) return false;
+  return !(POSITIVE.test(a) && s.chars >= 300 && density <= 0.3);
+}
+
+/** Moves up from the best container while an ancestor adds prose of its own (articles split by figures or ads). */
+function climb(best: Element, stats: Map<Element, Stats>): Element {
+  const base = stats.get(best)?.prose ?? 0;
+  let out = best;
+  let el = best;
+  for (let level = 0; level < 6; level++) {
+    const parent = parentElement(el);
+    if (!parent) break;
+    if (parent.name === "body" || parent.name === "html") break;
+    el = parent;
+    const s = stats.get(el);
+    if (!s) continue;
+    const added = s.prose - base;
+    if (added >= Math.max(150, 0.1 * base) && s.linkChars / Math.max(1, s.chars) < 0.35) out = el;
+  }
+  return out;
+}
+
+/** Readability's sibling step: siblings of the best container that hold prose join it. */
+function withSiblings(best: Element, bestScore: number, stats: Map<Element, Stats>): Element[] {
+  const parent = parentElement(best);
+  if (!parent) return [best];
+  const threshold = Math.max(10, bestScore * 0.2);
+  const out: Element[] = [];
+  for (const sib of parent.children) {
+    if (sib.type !== "tag") continue;
+    const el = sib as Element;
+    if (el === best) {
+      out.push(el);
       continue;
     }
-    blocks.push({ text, kind, srcStart: m.index, srcEnd: m.index + m[0].length });
+    const s = stats.get(el);
+    if (!s || s.chars === 0) continue;
+    const density = s.linkChars / s.chars;
+    const name = el.name;
+    if (name === "aside" || name === "nav" || name === "footer") continue;
+    if (NEGATIVE.test(attrs(el)) && !KEEP.test(attrs(el))) continue;
+    const score = (s.score + classWeight(el)) * (1 - density);
+    if (score >= threshold || (name === "p" && s.chars > 80 && density < 0.25)) out.push(el);
   }
-  return { documents: [{ role: "main", title, blocks, source: {} }], removed: [] };
+  return out;
+}
+
+function pickTitle(
+  doc: ReturnType<typeof parseDocument>,
+  blocks: Block[],
+  best: Element | null,
+): { text: string } | null {
+  const headings = blocks.filter((b) => b.owner.name === "h1");
+  const og = metaContent(doc, ["og:title", "twitter:title"]);
+  const norm = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  if (og) {
+    const match = headings.find((h) => norm(og).includes(norm(h.text)) && norm(h.text).length > 10);
+    if (match) return { text: match.text };
+  }
+  if (best) {
+    const inside = headings.find((h) => ancestors(h.owner).includes(best));
+    if (inside) return { text: inside.text };
+  }
+  if (headings.length === 1 && headings[0]) return { text: headings[0].text };
+  return og ? { text: og } : null;
+}
+
+/** Drops short non-sentence blocks at the ends of the body (bylines, "Advertisement", share prompts). */
+function trimEdges(kept: HtmlBlock[], removed: HtmlExtraction["removed"]): HtmlBlock[] {
+  const isShortChrome = (b: HtmlBlock) => b.kind !== "heading" && b.text.length < 40 && !/[.!?"”’]$/.test(b.text);
+  let lo = 0;
+  let hi = kept.length;
+  while (lo < hi && kept[lo] && isShortChrome(kept[lo] as HtmlBlock)) lo++;
+  while (hi > lo && kept[hi - 1] && isShortChrome(kept[hi - 1] as HtmlBlock)) hi--;
+  for (const b of [...kept.slice(0, lo), ...kept.slice(hi)])
+    removed.push({ text: b.text, reason: "edge of body", srcStart: b.srcStart, srcEnd: b.srcEnd });
+  return kept.slice(lo, hi);
 }
