@@ -1,2 +1,5 @@
-export { sniffMediaType } from "./media-type.js";
-export { type SegmentInput, segmentFile, splitParagraphs, splitSentences } from "./segment.js";
+export { type Decoded, decodeBytes } from "./decode.js";
+export { DOCX, normaliseMediaType, sniffMediaType } from "./media-type.js";
+export { splitParagraphs } from "./paragraphs.js";
+export { type SegmentInput, segmentFile } from "./segment.js";
+export { splitSentences } from "./sentences.js";

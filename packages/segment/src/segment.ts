@@ -1,74 +1,57 @@
-import {
-  type FileMeta,
-  InvalidInputError,
-  type SegmentedDocument,
-  type Span,
-  UnsupportedMediaTypeError,
-} from "@sift/contracts";
+import { type FileMeta, InvalidInputError, type SegmentedDocument, UnsupportedMediaTypeError } from "@sift/contracts";
+import { decodeBytes, utf16WithoutBom } from "./decode.js";
+import { draftDocx, extractDocxText } from "./docx.js";
+import { assemble, type Draft } from "./draft.js";
+import { draftHtml } from "./html.js";
+import { draftMarkdown } from "./markdown.js";
+import { DOCX, normaliseMediaType } from "./media-type.js";
+import { draftTextPage } from "./page.js";
+import { draftPdf, extractPdfText } from "./pdf.js";
 
 export interface SegmentInput {
   file: FileMeta;
   bytes: Uint8Array;
 }
 
-/** Splits a file into documents with paragraphs and sentences (first version: one document). */
+/**
+ * Splits a file into documents (the main article and each related or teaser item), each with its
+ * paragraphs, sentences and a map from its text to the decoded text of the file.
+ * Throws UnsupportedMediaTypeError for a type Sift does not read, InvalidInputError for empty,
+ * binary or corrupt input.
+ */
 export async function segmentFile(input: SegmentInput): Promise<SegmentedDocument[]> {
-  const { file, bytes } = input;
+  const { bytes } = input;
+  let file = input.file;
   if (bytes.length === 0) throw new InvalidInputError("EMPTY_FILE", `${file.name}: the file is empty`);
-  if (!file.mediaType.startsWith("text/")) throw new UnsupportedMediaTypeError(file.name, file.mediaType);
-  const text = decodeText(bytes);
-  const paragraphs = splitParagraphs(text);
-  if (paragraphs.length === 0) throw new InvalidInputError("NO_TEXT", `${file.name}: no text in the file`);
-  const sentences = paragraphs.flatMap((p) => splitSentences(text, p));
-  return [
-    {
-      file,
-      docId: `${file.fileId}-0`,
-      index: 0,
-      count: 1,
-      role: "main",
-      title: null,
-      source: {},
-      text,
-      paragraphs,
-      sentences,
-      sourceMap: [{ start: 0, end: text.length, srcStart: 0, srcEnd: text.length }],
-      warnings: [],
-      removed: [],
-    },
-  ];
+  const mediaType = normaliseMediaType(file.mediaType);
+  let drafts: Draft[];
+  const warnings: string[] = [];
+  if (mediaType === "text/plain" || mediaType === "text/markdown" || mediaType === "text/html") {
+    if (hasNul(bytes) && !decodeableUtf16(bytes))
+      throw new InvalidInputError("BINARY_FILE", `${file.name}: binary content in a ${file.mediaType} file`);
+    const decoded = decodeBytes(bytes, { html: mediaType === "text/html" });
+    file = { ...file, charset: decoded.charset };
+    warnings.push(...decoded.warnings);
+    if (mediaType === "text/html") drafts = draftHtml(decoded.text);
+    else if (mediaType === "text/markdown") drafts = draftMarkdown(decoded.text);
+    else drafts = draftTextPage(decoded.text, file.mtime);
+  } else if (mediaType === "application/pdf") {
+    const pdf = await extractPdfText(bytes, file.name);
+    drafts = draftPdf(pdf);
+  } else if (mediaType === DOCX) {
+    drafts = draftDocx(await extractDocxText(bytes, file.name));
+  } else throw new UnsupportedMediaTypeError(file.name, file.mediaType);
+  const docs = assemble(file, drafts, warnings);
+  if (docs.length === 0 || docs.every((d) => d.text.trim() === ""))
+    throw new InvalidInputError("NO_TEXT", `${file.name}: no text in the file`);
+  return docs;
 }
 
-function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    return new TextDecoder("windows-1252").decode(bytes);
-  }
+function hasNul(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, 8192).includes(0);
 }
 
-/** Paragraphs are runs of non-blank lines. */
-export function splitParagraphs(text: string): Span[] {
-  const out: Span[] = [];
-  const re = /[^\n]*\S[^\n]*/g;
-  for (const m of text.matchAll(re)) {
-    const lead = m[0].length - m[0].trimStart().length;
-    const start = m.index + lead;
-    out.push({ start, end: start + m[0].trim().length });
-  }
-  return out;
-}
-
-const segmenter = new Intl.Segmenter("en", { granularity: "sentence" });
-
-/** Sentences of one paragraph, as spans of `text`. */
-export function splitSentences(text: string, within: Span): Span[] {
-  const out: Span[] = [];
-  for (const s of segmenter.segment(text.slice(within.start, within.end))) {
-    const trimmed = s.segment.trim();
-    if (trimmed === "") continue;
-    const start = within.start + s.index + (s.segment.length - s.segment.trimStart().length);
-    out.push({ start, end: start + trimmed.length });
-  }
-  return out;
+function decodeableUtf16(bytes: Uint8Array): boolean {
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  return bom || utf16WithoutBom(bytes) !== null;
 }

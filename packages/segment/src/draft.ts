@@ -1,0 +1,81 @@
+import type { DocSource, FileMeta, Removal, Role, SegmentedDocument, SourceMap } from "@sift/contracts";
+import { splitSentences } from "./sentences.js";
+
+/** A run of document text and where it came from; `map` is relative to `text` (empty: one proportional piece). */
+export interface Piece {
+  text: string;
+  srcStart: number;
+  srcEnd: number;
+  map?: SourceMap;
+}
+
+/** A document before its text is assembled. */
+export interface Draft {
+  role: Role;
+  title: Piece | null;
+  paragraphs: Piece[];
+  source: DocSource;
+  removed: Removal[];
+  warnings: string[];
+}
+
+/** Files with more documents than this keep the first ones and say so. */
+export const MAX_DOCUMENTS = 1000;
+
+/** A piece of `src` taken as it is. */
+export function slicePiece(src: string, start: number, end: number): Piece {
+  return { text: src.slice(start, end), srcStart: start, srcEnd: end };
+}
+
+/** Assembles the documents of a file: title, blank line, paragraphs separated by blank lines. */
+export function assemble(file: FileMeta, drafts: Draft[], fileWarnings: string[]): SegmentedDocument[] {
+  let kept = drafts.filter((d) => d.paragraphs.length > 0 || d.title !== null);
+  const warnings = [...fileWarnings];
+  if (kept.length > MAX_DOCUMENTS) {
+    warnings.push(`the file holds ${kept.length} documents; only the first ${MAX_DOCUMENTS} are kept`);
+    kept = kept.slice(0, MAX_DOCUMENTS);
+  }
+  return kept.map((d, index) => {
+    const parts: string[] = [];
+    const sourceMap: SourceMap = [];
+    let at = 0;
+    const add = (p: Piece) => {
+      parts.push(p.text);
+      if (p.map && p.map.length > 0)
+        for (const m of p.map)
+          sourceMap.push({ start: at + m.start, end: at + m.end, srcStart: m.srcStart, srcEnd: m.srcEnd });
+      else sourceMap.push({ start: at, end: at + p.text.length, srcStart: p.srcStart, srcEnd: p.srcEnd });
+      at += p.text.length;
+    };
+    const sep = () => {
+      parts.push("\n\n");
+      at += 2;
+    };
+    if (d.title) {
+      add(d.title);
+      if (d.paragraphs.length > 0) sep();
+    }
+    const paragraphs = d.paragraphs.map((p, n) => {
+      if (n > 0) sep();
+      const start = at;
+      add(p);
+      return { start, end: at };
+    });
+    const text = parts.join("");
+    return {
+      file,
+      docId: `${file.fileId}-${index}`,
+      index,
+      count: kept.length,
+      role: d.role,
+      title: d.title?.text ?? null,
+      source: d.source,
+      text,
+      paragraphs,
+      sentences: paragraphs.flatMap((p) => splitSentences(text, p)),
+      sourceMap,
+      warnings: [...warnings, ...d.warnings],
+      removed: d.removed,
+    };
+  });
+}

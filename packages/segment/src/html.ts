@@ -1,0 +1,197 @@
+import { extractHtml } from "@sift/clean";
+import type { Removal, SourceMap } from "@sift/contracts";
+import type { Draft, Piece } from "./draft.js";
+
+/** The visible text of an HTML string, with the offset in the HTML of every character. */
+interface Visible {
+  text: string;
+  /** Offset in the HTML where character `i` of `text` starts, and where it ends. */
+  from: Int32Array;
+  to: Int32Array;
+}
+
+const NAMED: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: "\u00a0",
+  ndash: "–",
+  mdash: "—",
+  lsquo: "‘",
+  rsquo: "’",
+  ldquo: "“",
+  rdquo: "”",
+  hellip: "…",
+  copy: "©",
+  reg: "®",
+  laquo: "«",
+  raquo: "»",
+  middot: "·",
+  bull: "•",
+  eacute: "é",
+  euro: "€",
+  pound: "£",
+};
+const RAW_TEXT = /^(script|style|noscript|template|textarea)\b/i;
+
+/** Tags stripped, entities decoded and whitespace collapsed, as a browser shows the text. */
+function visibleText(html: string): Visible {
+  const out: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  let space = true;
+  const emit = (s: string, a: number, b: number) => {
+    for (const ch of s) {
+      out.push(ch);
+      from.push(a);
+      to.push(b);
+      // astral characters take two code units; keep the arrays aligned with the string
+      if (ch.length === 2) {
+        from.push(a);
+        to.push(b);
+      }
+    }
+  };
+  let i = 0;
+  const n = html.length;
+  while (i < n) {
+    const c = html.charCodeAt(i);
+    if (c === 60) {
+      if (html.startsWith("<!--", i)) {
+        const e = html.indexOf("-->", i + 4);
+        i = e < 0 ? n : e + 3;
+        continue;
+      }
+      const close = html.indexOf(">", i + 1);
+      if (close < 0) break;
+      const raw = RAW_TEXT.exec(html.slice(i + 1, i + 12));
+      i = close + 1;
+      if (raw?.[1]) {
+        const end = html.toLowerCase().indexOf(`</${raw[1].toLowerCase()}`, i);
+        i = end < 0 ? n : end;
+      }
+      if (!space) {
+        emit(" ", close, close + 1);
+        space = true;
+      }
+      continue;
+    }
+    if (c === 38) {
+      const m = /^&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/i.exec(html.slice(i, i + 12));
+      if (m?.[1]) {
+        const name = m[1];
+        let ch: string | undefined;
+        if (name.startsWith("#x") || name.startsWith("#X")) ch = safeCodePoint(Number.parseInt(name.slice(2), 16));
+        else if (name.startsWith("#")) ch = safeCodePoint(Number.parseInt(name.slice(1), 10));
+        else ch = NAMED[name.toLowerCase()];
+        if (ch !== undefined) {
+          const isWs = /^\s$/.test(ch) && ch !== "\u00a0";
+          if (!isWs || !space) emit(isWs ? " " : ch, i, i + m[0].length);
+          space = isWs;
+          i += m[0].length;
+          continue;
+        }
+      }
+    }
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+      if (!space) emit(" ", i, i + 1);
+      space = true;
+      i++;
+      continue;
+    }
+    const cp = html.codePointAt(i) ?? c;
+    const ch = String.fromCodePoint(cp);
+    emit(ch, i, i + ch.length);
+    space = false;
+    i += ch.length;
+  }
+  return { text: out.join(""), from: Int32Array.from(from), to: Int32Array.from(to) };
+}
+
+function safeCodePoint(cp: number): string | undefined {
+  if (!Number.isFinite(cp) || cp < 0 || cp > 0x10ffff) return undefined;
+  return String.fromCodePoint(cp);
+}
+
+/** First index of `vis.from` at or after `offset`. */
+function lowerBound(arr: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((arr[mid] ?? 0) < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A piece for `text` found in the visible text between `srcStart` and `srcEnd`, mapped character by character. */
+function locate(vis: Visible, text: string, srcStart: number, srcEnd: number): Piece {
+  const a = lowerBound(vis.from, srcStart);
+  const b = lowerBound(vis.from, srcEnd);
+  const at = vis.text.slice(a, Math.max(a, b)).indexOf(text);
+  if (at < 0) return { text, srcStart, srcEnd };
+  const base = a + at;
+  const map: SourceMap = [];
+  for (let i = 0; i < text.length; i++) {
+    const s = vis.from[base + i] ?? 0;
+    const e = vis.to[base + i] ?? s;
+    const prev = map[map.length - 1];
+    // identical runs (one character for one character) merge into one piece
+    if (
+      prev &&
+      prev.end === i &&
+      prev.srcEnd === s &&
+      e - s === 1 &&
+      prev.srcEnd - prev.srcStart === prev.end - prev.start
+    ) {
+      prev.end = i + 1;
+      prev.srcEnd = e;
+    } else if (prev && prev.srcStart === s && prev.srcEnd === e) prev.end = i + 1;
+    else map.push({ start: i, end: i + 1, srcStart: s, srcEnd: e });
+  }
+  const first = map[0];
+  const last = map[map.length - 1];
+  return { text, srcStart: first?.srcStart ?? srcStart, srcEnd: last?.srcEnd ?? srcEnd, map };
+}
+
+/** Documents of an HTML page, from the cleaner's extraction; offsets point into `html`. */
+export function draftHtml(html: string): Draft[] {
+  const extraction = extractHtml(html);
+  const vis = visibleText(html);
+  const removed: Removal[] = extraction.removed.map((r) => ({
+    text: r.text,
+    reason: r.reason,
+    sourceStart: r.srcStart,
+    sourceEnd: r.srcEnd,
+  }));
+  const drafts: Draft[] = extraction.documents.map((d) => {
+    const paragraphs: Piece[] = [];
+    let firstSrc = html.length;
+    for (const b of d.blocks) {
+      const text = b.text.trim();
+      if (!text) continue;
+      firstSrc = Math.min(firstSrc, b.srcStart);
+      paragraphs.push(locate(vis, text, b.srcStart, b.srcEnd));
+    }
+    const titleText = d.title?.trim();
+    let title: Piece | null = null;
+    if (titleText) {
+      // a headline stands before the body: take its last occurrence there, else its first anywhere
+      const before = vis.text.slice(0, lowerBound(vis.from, firstSrc));
+      const at = before.lastIndexOf(titleText);
+      const pos = at >= 0 ? at : vis.text.indexOf(titleText);
+      if (pos >= 0) {
+        const s = vis.from[pos] ?? 0;
+        const e = vis.to[pos + titleText.length - 1] ?? s;
+        title = locate(vis, titleText, s, e);
+      } else title = { text: titleText, srcStart: 0, srcEnd: 0 };
+    }
+    return { role: d.role, title, paragraphs, source: { ...d.source }, removed: [], warnings: [] };
+  });
+  const main = drafts.find((d) => d.role === "main") ?? drafts[0];
+  if (main) main.removed.push(...removed);
+  return drafts;
+}

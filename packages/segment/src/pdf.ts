@@ -1,0 +1,185 @@
+import { createRequire } from "node:module";
+import { InvalidInputError } from "@sift/contracts";
+import type { Draft, Piece } from "./draft.js";
+import { isTitleLike } from "./page.js";
+
+interface TextItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  eol: boolean;
+}
+
+interface PdfLine {
+  text: string;
+  x: number;
+  y: number;
+  height: number;
+  right: number;
+}
+
+export interface PdfText {
+  /** The extracted text of the file: pages joined by blank lines, paragraphs by blank lines, lines by "\n". */
+  text: string;
+  /** Paragraph spans of `text`, in reading order. */
+  paragraphs: Array<{ start: number; end: number; page: number }>;
+  pages: number;
+}
+
+type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
+let pdfjs: Promise<PdfJs> | undefined;
+const require = createRequire(import.meta.url);
+
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= import("pdfjs-dist/legacy/build/pdf.mjs");
+  return pdfjs;
+}
+
+/** Text of a PDF, page by page, lines in reading order (top to bottom, columns left to right). */
+export async function extractPdfText(bytes: Uint8Array, name: string): Promise<PdfText> {
+  const lib = await loadPdfJs();
+  const standardFontDataUrl = `${require.resolve("pdfjs-dist/package.json").replace(/package\.json$/, "")}standard_fonts/`;
+  let doc: Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
+  try {
+    doc = await lib.getDocument({
+      data: new Uint8Array(bytes),
+      isEvalSupported: false,
+      disableFontFace: true,
+      useSystemFonts: false,
+      standardFontDataUrl,
+      verbosity: 0,
+    }).promise;
+  } catch (err) {
+    throw new InvalidInputError("CORRUPT_PDF", `${name}: not a readable PDF (${(err as Error).message})`, {
+      cause: err,
+    });
+  }
+  try {
+    const parts: string[] = [];
+    const paragraphs: PdfText["paragraphs"] = [];
+    let at = 0;
+    for (let p = 1; p <= doc.numPages; p++) {
+      const page = await doc.getPage(p);
+      const content = await page.getTextContent();
+      const items: TextItem[] = [];
+      for (const it of content.items) {
+        if (!("str" in it)) continue;
+        items.push({
+          str: it.str,
+          x: it.transform[4] ?? 0,
+          y: it.transform[5] ?? 0,
+          width: it.width,
+          height: it.height || Math.abs(it.transform[3] ?? 0) || 10,
+          eol: it.hasEOL,
+        });
+      }
+      page.cleanup();
+      for (const para of paragraphsOf(readingOrder(toLines(items)))) {
+        const text = para.join("\n");
+        if (!text.trim()) continue;
+        if (parts.length > 0) {
+          parts.push("\n\n");
+          at += 2;
+        }
+        parts.push(text);
+        paragraphs.push({ start: at, end: at + text.length, page: p });
+        at += text.length;
+      }
+    }
+    return { text: parts.join(""), paragraphs, pages: doc.numPages };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** Items on one baseline become one line; a gap wider than a space becomes a space. */
+function toLines(items: TextItem[]): PdfLine[] {
+  const out: PdfLine[] = [];
+  let cur: PdfLine | null = null;
+  for (const it of items) {
+    if (it.str === "" && !it.eol) continue;
+    const sameLine = cur !== null && Math.abs(it.y - cur.y) < Math.max(2, 0.5 * Math.min(it.height, cur.height));
+    if (cur && sameLine && it.str !== "") {
+      const gap = it.x - cur.right;
+      if (gap > 0.15 * it.height && !/\s$/.test(cur.text) && !/^\s/.test(it.str)) cur.text += " ";
+      cur.text += it.str;
+      cur.right = Math.max(cur.right, it.x + it.width);
+    } else if (it.str !== "") {
+      if (cur) out.push(cur);
+      cur = { text: it.str, x: it.x, y: it.y, height: it.height, right: it.x + it.width };
+    }
+    if (it.eol && cur) {
+      out.push(cur);
+      cur = null;
+    }
+  }
+  if (cur) out.push(cur);
+  return out.map((l) => ({ ...l, text: l.text.replace(/\s+/g, " ").trim() })).filter((l) => l.text !== "");
+}
+
+/** Top to bottom; when the page has two columns with a clear gutter, the left column first. */
+function readingOrder(ls: PdfLine[]): PdfLine[] {
+  if (ls.length < 6) return [...ls].sort((a, b) => b.y - a.y || a.x - b.x);
+  const left = Math.min(...ls.map((l) => l.x));
+  const right = Math.max(...ls.map((l) => l.right));
+  const mid = (left + right) / 2;
+  const crossing = ls.filter((l) => l.x < mid - 5 && l.right > mid + 5).length;
+  const inRight = ls.filter((l) => l.x >= mid - 5).length;
+  if (crossing / ls.length < 0.1 && inRight / ls.length > 0.25) {
+    const byY = (a: PdfLine, b: PdfLine) => b.y - a.y || a.x - b.x;
+    return [...ls.filter((l) => l.x < mid - 5).sort(byY), ...ls.filter((l) => l.x >= mid - 5).sort(byY)];
+  }
+  return [...ls].sort((a, b) => b.y - a.y || a.x - b.x);
+}
+
+/** Lines into paragraphs: a vertical gap wider than the usual line spacing, or an indent, starts a new one. */
+function paragraphsOf(ls: PdfLine[]): string[][] {
+  const gaps: number[] = [];
+  for (let i = 1; i < ls.length; i++) {
+    const g = (ls[i - 1]?.y ?? 0) - (ls[i]?.y ?? 0);
+    if (g > 0) gaps.push(g);
+  }
+  gaps.sort((a, b) => a - b);
+  const usual = gaps[Math.floor(gaps.length / 2)] ?? 0;
+  const out: string[][] = [];
+  let cur: string[] = [];
+  for (let i = 0; i < ls.length; i++) {
+    const l = ls[i] as PdfLine;
+    const prev = ls[i - 1];
+    if (prev) {
+      const g = prev.y - l.y;
+      const broken = g <= 0 || g > Math.max(usual * 1.4, l.height * 1.9) || Math.abs(l.height - prev.height) > 1.5;
+      if (broken && cur.length > 0) {
+        out.push(cur);
+        cur = [];
+      }
+    }
+    cur.push(l.text);
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/** One document of a PDF: its first paragraph is the title when it reads like one. */
+export function draftPdf(pdf: PdfText): Draft[] {
+  const pieces: Piece[] = pdf.paragraphs.map((p) => ({
+    // lines of a paragraph read as one run of text; "\n" → " " keeps every offset
+    text: pdf.text.slice(p.start, p.end).replace(/\n/g, " "),
+    srcStart: p.start,
+    srcEnd: p.end,
+  }));
+  const first = pieces[0];
+  const title = first && pieces.length > 1 && isTitleLike(first.text) && first.text.length <= 150 ? first : null;
+  return [
+    {
+      role: "main",
+      title,
+      paragraphs: title ? pieces.slice(1) : pieces,
+      source: {},
+      removed: [],
+      warnings: [],
+    },
+  ];
+}
