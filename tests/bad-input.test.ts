@@ -1,0 +1,87 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LocalNats, startLocalNats } from "./support/nats-server.js";
+import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+
+const MAX = 100_000;
+const good = (i: number) => `Good file ${i}.\n\nPeter Hall flew from Oslo to Rome on Monday ${i}.\n`;
+
+/** Each entry: what lands in intake/, and where it must end. */
+const cases: Array<{ name: string; make: (path: string) => void; ends: "output" | "failed" }> = [
+  { name: "empty.txt", make: (p) => writeFileSync(p, ""), ends: "failed" },
+  { name: "noise.txt", make: (p) => writeFileSync(p, randomBytes(4096)), ends: "failed" },
+  {
+    name: "latin1.txt",
+    make: (p) =>
+      writeFileSync(p, Buffer.from("Caf\xe9 cr\xe8me in Z\xfcrich.\n\nThe caf\xe9 opened in May.\n", "latin1")),
+    ends: "output",
+  },
+  { name: "huge.txt", make: (p) => writeFileSync(p, "word ".repeat(MAX / 2)), ends: "failed" },
+  { name: "link.txt", make: (p) => symlinkSync(join(tmpdir(), "sift-link-target.txt"), p), ends: "failed" },
+  { name: "folder", make: (p) => mkdirSync(p), ends: "failed" },
+  { name: "with space.txt", make: (p) => writeFileSync(p, good(1)), ends: "output" },
+  { name: "ünïcödé 名前.txt", make: (p) => writeFileSync(p, good(2)), ends: "output" },
+  { name: "new\nline.txt", make: (p) => writeFileSync(p, good(3)), ends: "output" },
+  { name: "a..b.txt", make: (p) => writeFileSync(p, good(4)), ends: "output" },
+  { name: "good-5.txt", make: (p) => writeFileSync(p, good(5)), ends: "output" },
+  { name: "good-6.md", make: (p) => writeFileSync(p, `# Title six\n\n${good(6)}`), ends: "output" },
+];
+
+const safe = (name: string) => name.replace(/\n/g, "_");
+
+describe("bad input never stops the pipeline", () => {
+  let nats: LocalNats;
+  let p: Pipeline;
+  beforeAll(async () => {
+    writeFileSync(join(tmpdir(), "sift-link-target.txt"), "a target outside the intake folder\n");
+    nats = await startLocalNats();
+    p = await startPipeline({ natsUrl: nats.url, env: { SIFT_MAX_FILE_BYTES: String(MAX) } });
+    for (const c of cases) c.make(join(p.dir("intake"), c.name));
+    const outputs = cases.filter((c) => c.ends === "output").length;
+    const failures = cases.filter((c) => c.ends === "failed").length;
+    await p.waitForOutputs(
+      outputs,
+      60_000,
+      () =>
+        p.files("failed").filter((f) => f.endsWith(".error.json")).length >= failures && p.files("intake").length === 0,
+    );
+  });
+  afterAll(async () => {
+    await p?.stopAll();
+    await nats?.stop();
+    if (p) removeDir(p.dataDir);
+  });
+
+  for (const c of cases) {
+    it(`${JSON.stringify(c.name)} ends in ${c.ends === "output" ? "processed/ with an output" : "failed/ with a reason"}`, () => {
+      const name = safe(c.name);
+      if (c.ends === "output") {
+        expect(existsSync(join(p.dir("output"), `${name}.json`))).toBe(true);
+        expect(p.files("processed")).toContain(name);
+        const out = JSON.parse(readFileSync(join(p.dir("output"), `${name}.json`), "utf8"));
+        expect(out.file.name).toBe(c.name);
+        expect(out.documents.length).toBeGreaterThan(0);
+      } else {
+        expect(p.files("failed")).toContain(name);
+        const record = JSON.parse(readFileSync(join(p.dir("failed"), `${name}.error.json`), "utf8"));
+        expect(record.name).toBe(c.name);
+        expect(record.stage).toMatch(/^(intake|segmenter|cleaner|tagger)$/);
+        expect(record.error.message.length).toBeGreaterThan(10);
+        expect(record.attempts).toBeGreaterThanOrEqual(1);
+      }
+    });
+  }
+
+  it("keeps the text of a file that is not valid UTF-8, and says how it was read", () => {
+    const out = JSON.parse(readFileSync(join(p.dir("output"), "latin1.txt.json"), "utf8"));
+    expect(out.documents.map((d: { text: string }) => d.text).join("\n")).toContain("Café crème in Zürich.");
+  });
+
+  it("never crashed a service", () => {
+    expect(p.procs.filter((x) => x.exited).map((x) => x.service)).toEqual([]);
+    expect(p.logs().filter((l) => l.level === "fatal")).toEqual([]);
+  });
+});

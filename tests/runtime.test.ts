@@ -1,0 +1,126 @@
+import { writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { jetstream } from "@nats-io/jetstream";
+import { Objm } from "@nats-io/obj";
+import { connect } from "@nats-io/transport-node";
+import { Buckets, Consumers, encodeJson, FileReceived, SiftError, Subjects } from "@sift/contracts";
+import { envelope, provisionConsumer, runStage, type Service, startService } from "@sift/runtime";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { type LocalNats, startLocalNats } from "./support/nats-server.js";
+import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+
+const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
+  const t0 = Date.now();
+  while (!(await check())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
+describe("runtime against a real server", () => {
+  let nats: LocalNats | undefined;
+  let p: Pipeline | undefined;
+  let svc: Service | undefined;
+  afterEach(async () => {
+    await p?.stopAll();
+    if (svc) {
+      await svc.nc.close();
+      await svc.http.close();
+    }
+    await nats?.stop();
+    if (p) removeDir(p.dataDir);
+    p = undefined;
+    svc = undefined;
+  });
+
+  it("carries messages over the server's max payload through the Object Store, invisibly to the stages", async () => {
+    nats = await startLocalNats({ maxPayload: 64 * 1024 });
+    p = await startPipeline({ natsUrl: nats.url });
+    const paragraph = "Olga Petrova of Baltic Shipping met officials in Riga to discuss the port. ";
+    const text = Array.from({ length: 1200 }, (_, i) => `${paragraph}Item ${i}.`).join("\n\n");
+    expect(Buffer.byteLength(text)).toBeGreaterThan(64 * 1024);
+    writeFileSync(join(p.dir("intake"), "long.txt"), text);
+    await p.waitForOutputs(1, 60_000);
+    const out = JSON.parse(await readFile(join(p.dir("output"), "long.txt.json"), "utf8"));
+    expect(out.documents.map((d: { text: string }) => d.text).join("")).toContain("Item 1199.");
+    expect(p.files("failed")).toEqual([]);
+    const nc = await connect({ servers: nats.url });
+    const stored = await (await (await new Objm(nc).open(Buckets.payloads)).list()).length;
+    await nc.close();
+    expect(stored).toBeGreaterThanOrEqual(3); // segmented, cleaned and tagged bodies went by reference
+  });
+
+  it("retries a transient failure with a delayed nak, then succeeds", async () => {
+    nats = await startLocalNats();
+    svc = await startService({
+      service: "retry-test",
+      env: { NATS_URL: nats.url, LOG_LEVEL: "silent", ACK_WAIT_MS: "2000", MAX_DELIVER: "5" },
+    });
+    const attempts: number[] = [];
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string(), n: z.number() }),
+      handle: async (_m, ctx) => {
+        attempts.push(ctx.attempt);
+        if (ctx.attempt < 3) throw new SiftError("FLAKY", "not yet");
+        return [];
+      },
+    });
+    await jetstream(svc.nc).publish(Subjects.fileReceived, encodeJson({ fileId: "x", n: 1 }));
+    await waitFor(() => attempts.length >= 3);
+    await stage.stop();
+    expect(attempts).toEqual([1, 2, 3]);
+    const metrics = await svc.metrics.registry.getSingleMetricAsString("sift_messages_retried_total");
+    expect(metrics).toMatch(/sift_messages_retried_total\{service="retry-test"\} 2/);
+  });
+
+  it("dead-letters a message whose worker dies on every delivery, from the max-deliveries advisory", async () => {
+    nats = await startLocalNats();
+    p = await startPipeline({ natsUrl: nats.url, env: { MAX_DELIVER: "2", ACK_WAIT_MS: "1000" } });
+    await p.stopAll(); // keep the streams; run only the sink, and play a segmenter that crashes
+    p = await startPipeline({ natsUrl: nats.url, env: { MAX_DELIVER: "2", ACK_WAIT_MS: "1000" }, only: ["sink"] });
+    const nc = await connect({ servers: nats.url });
+    try {
+      const bytes = new TextEncoder().encode("poison\n");
+      const fileId = "a".repeat(64);
+      await (await new Objm(nc).open(Buckets.files)).putBlob({ name: fileId }, bytes);
+      const producer = { service: "test", version: "0", instance: "t" };
+      const msg = FileReceived.parse({
+        ...envelope(producer, fileId, `${fileId}@intake`),
+        file: {
+          fileId,
+          name: "poison.txt",
+          size: bytes.length,
+          mediaType: "text/plain",
+          receivedAt: new Date().toISOString(),
+        },
+        object: { bucket: Buckets.files, name: fileId, size: bytes.length },
+      });
+      const js = jetstream(nc);
+      await js.publish(Subjects.fileReceived, encodeJson(msg));
+      const log = { warn() {}, info() {}, error() {} } as never;
+      await provisionConsumer(nc, Consumers.segmenter, { ackWaitMs: 1000, maxDeliver: 2, maxAckPending: 10 }, log);
+      const consumer = await js.consumers.get(Consumers.segmenter.stream, Consumers.segmenter.durable);
+      for (let i = 0; i < 2; i++) {
+        const m = await consumer.next({ expires: 5000 });
+        expect(m?.info.deliveryCount).toBe(i + 1); // taken, never acked: as if the worker died
+      }
+      // the server gives up (and advises) only when a worker asks again, as a restarted one does
+      expect(await consumer.next({ expires: 3000 })).toBeNull();
+      await waitFor(() => p!.files("failed").includes("poison.txt.error.json"), 30_000);
+      const record = JSON.parse(await readFile(join(p.dir("failed"), "poison.txt.error.json"), "utf8"));
+      expect(record).toMatchObject({
+        name: "poison.txt",
+        stage: "segmenter",
+        attempts: 2,
+        error: { code: "MAX_DELIVERIES" },
+      });
+      expect(await readFile(join(p.dir("failed"), "poison.txt"), "utf8")).toBe("poison\n");
+    } finally {
+      await nc.close();
+    }
+  });
+});

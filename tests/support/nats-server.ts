@@ -1,0 +1,84 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export function findNatsServer(): string | undefined {
+  for (const p of ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"])
+    if (existsSync(p)) return p;
+  try {
+    return execFileSync("sh", ["-c", "command -v nats-server"], { encoding: "utf8" }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface LocalNats {
+  url: string;
+  port: number;
+  storeDir: string;
+  /** SIGKILL: no clean shutdown, the store is left as a crash leaves it. */
+  kill(): Promise<void>;
+  /** Starts again on the same port and store. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A nats-server with JetStream on a free port and a temporary store, which the test may kill and restart. */
+export async function startLocalNats(o: { maxPayload?: number } = {}): Promise<LocalNats> {
+  const bin = findNatsServer();
+  if (!bin) throw new Error("nats-server is not installed (apt-get install nats-server)");
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), "sift-nats-"));
+  let proc: ChildProcess | undefined;
+  const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
+  if (o.maxPayload) {
+    // max_payload has no command-line flag
+    const conf = join(storeDir, "server.conf");
+    writeFileSync(conf, `max_payload: ${o.maxPayload}\n`);
+    args.push("-c", conf);
+  }
+  const start = async () => {
+    proc = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+    let log = "";
+    proc.stderr?.on("data", (d: Buffer) => {
+      log += d.toString();
+    });
+    const t0 = Date.now();
+    while (!log.includes("Server is ready")) {
+      if (proc.exitCode !== null || Date.now() - t0 > 15_000) throw new Error(`nats-server did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  const exit = (signal: NodeJS.Signals) =>
+    new Promise<void>((resolve) => {
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      proc.once("exit", () => resolve());
+      proc.kill(signal);
+    });
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    storeDir,
+    kill: () => exit("SIGKILL"),
+    start,
+    async stop() {
+      await exit("SIGTERM");
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+  };
+}
