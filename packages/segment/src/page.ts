@@ -199,8 +199,8 @@ export function draftTextPage(text: string, mtime: string | undefined): Draft[] 
     }
     const titleLine = item.title === null ? null : (ls[item.title] as Line);
     const title = titleLine ? slicePiece(text, titleLine.start, titleLine.end) : null;
-    const bodyChars = paragraphs.reduce((a, p) => a + p.text.length, 0);
-    const role = n === 0 && !item.header ? "main" : n === 0 ? "main" : bodyChars < 100 ? "teaser" : "related";
+    // an item with a headline and no text of its own is a teaser
+    const role = n === 0 ? "main" : paragraphs.length === 0 ? "teaser" : "related";
     return { role, title, paragraphs, source, removed, warnings: [] };
   });
 }

@@ -134,7 +134,7 @@ function readingOrder(ls: PdfLine[]): PdfLine[] {
   return [...ls].sort((a, b) => b.y - a.y || a.x - b.x);
 }
 
-/** Lines into paragraphs: a vertical gap wider than the usual line spacing, or an indent, starts a new one. */
+/** Lines into paragraphs: a gap wider than the line spacing, a change of size or a short closing line ends one. */
 function paragraphsOf(ls: PdfLine[]): string[][] {
   const gaps: number[] = [];
   for (let i = 1; i < ls.length; i++) {
@@ -142,7 +142,10 @@ function paragraphsOf(ls: PdfLine[]): string[][] {
     if (g > 0) gaps.push(g);
   }
   gaps.sort((a, b) => a - b);
-  const usual = gaps[Math.floor(gaps.length / 2)] ?? 0;
+  // the line spacing: most gaps are between lines of one paragraph, so a low quantile finds it
+  const usual = gaps[Math.floor(gaps.length / 4)] ?? 0;
+  const left = Math.min(...ls.map((l) => l.x));
+  const right = Math.max(...ls.map((l) => l.right));
   const out: string[][] = [];
   let cur: string[] = [];
   for (let i = 0; i < ls.length; i++) {
@@ -150,7 +153,10 @@ function paragraphsOf(ls: PdfLine[]): string[][] {
     const prev = ls[i - 1];
     if (prev) {
       const g = prev.y - l.y;
-      const broken = g <= 0 || g > Math.max(usual * 1.4, l.height * 1.9) || Math.abs(l.height - prev.height) > 1.5;
+      // a short line that closes a sentence ends its paragraph even without extra space below it
+      const short = prev.right - left < 0.75 * (right - left) && /[.!?:"”]$/.test(prev.text);
+      const broken =
+        g <= 0 || g > Math.max(usual * 1.4, l.height * 1.9) || Math.abs(l.height - prev.height) > 1.5 || short;
       if (broken && cur.length > 0) {
         out.push(cur);
         cur = [];

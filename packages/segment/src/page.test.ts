@@ -1,0 +1,147 @@
+import { readFileSync } from "node:fs";
+import type { SegmentedDocument } from "@sift/contracts";
+import { describe, expect, it } from "vitest";
+import { segmentFile } from "./segment.js";
+import { fileMeta, hasShared, sharedPath } from "./shared.test-helpers.js";
+
+const PAGE = "fixtures/news-page/page.txt";
+const EXPECTED = "fixtures/news-page/expected.json";
+const havePage = hasShared(PAGE) && hasShared(EXPECTED);
+if (!havePage) console.warn(`skipping the news-page fixture: ${sharedPath(PAGE)} is absent`);
+
+interface ExpectedDoc {
+  role: string;
+  title: string;
+  paragraphs: string[];
+  sentenceCount?: number;
+  source?: { site: string; published: string };
+}
+
+const text = (d: SegmentedDocument, s: { start: number; end: number }) => d.text.slice(s.start, s.end);
+
+async function segmentText(body: string, mtime?: string) {
+  const bytes = new TextEncoder().encode(body);
+  return segmentFile({ file: fileMeta("page.txt", "text/plain", bytes.length, mtime ? { mtime } : {}), bytes });
+}
+
+describe.skipIf(!havePage)("segmentFile on the news-page fixture", async () => {
+  const bytes = havePage ? readFileSync(sharedPath(PAGE)) : Buffer.alloc(0);
+  const expected: { documents: ExpectedDoc[] } = havePage
+    ? JSON.parse(readFileSync(sharedPath(EXPECTED), "utf8"))
+    : { documents: [] };
+  const mtime = "2025-07-22T10:00:00.000Z";
+  const docs = havePage
+    ? await segmentFile({ file: fileMeta("page.txt", "text/plain", bytes.length, { mtime }), bytes })
+    : [];
+
+  it("finds the main article and the three related ones", () => {
+    expect(docs.map((d) => d.role)).toEqual(expected.documents.map((d) => d.role));
+    expect(docs.map((d) => d.count)).toEqual([4, 4, 4, 4]);
+    expect(docs.map((d) => d.docId)).toEqual([0, 1, 2, 3].map((i) => `${"0".repeat(63)}1-${i}`));
+  });
+
+  it("takes the titles exactly", () =>
+    expect(docs.map((d) => d.title)).toEqual(expected.documents.map((d) => d.title)));
+
+  it("starts each text with its title and a blank line", () => {
+    for (const d of docs) expect(d.text.startsWith(`${d.title}\n\n`)).toBe(true);
+  });
+
+  it("has every expected paragraph as one of its paragraphs", () => {
+    expected.documents.forEach((e, i) => {
+      const mine = (docs[i]?.paragraphs ?? []).map((p) => text(docs[i] as SegmentedDocument, p));
+      for (const p of e.paragraphs) expect(mine).toContain(p);
+    });
+  });
+
+  it("splits the main article's body into 15 sentences", () => {
+    const main = docs[0] as SegmentedDocument;
+    const body = new Set(expected.documents[0]?.paragraphs);
+    const paras = main.paragraphs.filter((p) => body.has(text(main, p)));
+    const sentences = main.sentences.filter((s) => paras.some((p) => p.start <= s.start && s.end <= p.end));
+    expect(sentences).toHaveLength(expected.documents[0]?.sentenceCount ?? 15);
+  });
+
+  it("turns the site and age lines into source metadata", () => {
+    for (const [i, e] of expected.documents.entries()) {
+      if (!e.source) continue;
+      const d = docs[i] as SegmentedDocument;
+      expect(d.source.site).toBe(e.source.site);
+      expect(d.source.published).toBe(e.source.published);
+      expect(d.text).not.toContain(`- ${e.source.site}\n`);
+      expect(d.removed.map((r) => r.reason)).toContain("source metadata");
+    }
+    expect(docs[1]?.source.publishedAt).toBe("2025-07-22T09:00:00.000Z");
+    expect(docs[2]?.source.publishedAt).toBe("2025-07-22T05:00:00.000Z");
+  });
+
+  it("maps every paragraph and removed line back to the same text in the file", () => {
+    const src = bytes.toString("utf8");
+    for (const d of docs) {
+      for (const p of d.paragraphs) {
+        const piece = d.sourceMap.find((m) => m.start === p.start);
+        expect(piece && src.slice(piece.srcStart, piece.srcEnd)).toBe(text(d, p));
+      }
+      for (const r of d.removed) expect(src.slice(r.sourceStart, r.sourceEnd)).toBe(r.text);
+    }
+  });
+});
+
+describe("segmentFile on text pages of the same shape", () => {
+  it("splits items whose header is one line, site and age together", async () => {
+    const page = [
+      "Storm closes schools across the region",
+      "Heavy rain closed schools on Tuesday.",
+      "Officials expect the roads to reopen tomorrow.",
+      "",
+      "More from our partners",
+      "",
+      "",
+      "Coastal Herald · 3 hours ago",
+      "Fishermen stay ashore as winds pick up",
+      "Boats stayed in harbour for a second day as gusts reached 90 km/h along the coast, the port authority said.",
+      "",
+      "",
+      "Daily Ledger · 2 days ago",
+      "Council approves new flood barriers",
+      "The council voted 9-2 to fund the barriers, which will be built over the next three years.",
+    ].join("\n");
+    const docs = await segmentText(page, "2025-01-10T12:00:00.000Z");
+    expect(docs.map((d) => [d.role, d.title, d.source.site ?? null, d.source.published ?? null])).toEqual([
+      ["main", "Storm closes schools across the region", null, null],
+      ["related", "Fishermen stay ashore as winds pick up", "Coastal Herald", "3 hours ago"],
+      ["related", "Council approves new flood barriers", "Daily Ledger", "2 days ago"],
+    ]);
+    expect(docs[2]?.source.publishedAt).toBe("2025-01-08T12:00:00.000Z");
+  });
+
+  it("takes a headline that stands above its site and age", async () => {
+    const page = [
+      "Main headline here",
+      "Body of the main story, which is long enough to be a paragraph of its own.",
+      "",
+      "",
+      "Second story headline",
+      "Northern Gazette",
+      "45 minutes ago",
+      "The second story starts here and goes on for a while, as stories do.",
+    ].join("\n");
+    const docs = await segmentText(page);
+    expect(docs.map((d) => d.title)).toEqual(["Main headline here", "Second story headline"]);
+    expect(docs[1]?.source).toEqual({ site: "Northern Gazette", published: "45 minutes ago" });
+    expect(docs[1]?.paragraphs.map((p) => docs[1]?.text.slice(p.start, p.end))).toEqual([
+      "The second story starts here and goes on for a while, as stories do.",
+    ]);
+  });
+
+  it("keeps a plain text as one document, its first line a title only when it reads like one", async () => {
+    const docs = await segmentText("First line ends here.\nSecond line.\n\nThird paragraph.");
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.title).toBeNull();
+    expect(docs[0]?.paragraphs.map((p) => docs[0]?.text.slice(p.start, p.end))).toEqual([
+      "First line ends here.",
+      "Second line.",
+      "Third paragraph.",
+    ]);
+  });
+});
