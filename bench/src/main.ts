@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 import { type BenchRow, type BenchSection, formatTable } from "./table.js";
 
 // each stage adds its section here
-const sections: Array<[string, () => Promise<BenchSection>]> = [];
+const sections: Array<[string, () => Promise<BenchSection>]> = [
+  ["clean", async () => (await import("./clean.js")).benchClean],
+];
 
 async function main() {
   const { values } = parseArgs({
