@@ -1,1 +1,6 @@
-export { createTagger, loadTagger, type Tagger } from "./tag.js";
+export { type Evaluation, evaluate, parseConll } from "./conll.js";
+export { entityIndex, linkMentions, type Mention } from "./link.js";
+export { deserializeModel, labelDocument, type NerModel } from "./model.js";
+export { ruleEntities } from "./rules.js";
+export { createTagger, findEntities, loadModel, loadTagger, MODEL_URL, type Tagger } from "./tag.js";
+export { splitTokenSentences, type Token, tokenize } from "./tokenize.js";

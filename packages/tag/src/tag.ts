@@ -1,34 +1,216 @@
-import type { CleanedDocument, Entity, EntityIndexEntry, TaggedDocument } from "@sift/contracts";
+import { readFileSync } from "node:fs";
+import type { CleanedDocument, Entity, EntityLabel, TaggedDocument } from "@sift/contracts";
+import { normToken } from "./features.js";
+import { chunksOfBilou, TYPES } from "./labels.js";
+import { baseName, entityIndex, joinTokens, linkMentions, type Mention } from "./link.js";
+import { deserializeModel, labelDocument, type NerModel } from "./model.js";
+import { ruleEntities } from "./rules.js";
+import { splitTokenSentences, type Token, tokenize } from "./tokenize.js";
 
 export type Tagger = (doc: CleanedDocument) => TaggedDocument;
 
-/** First version: runs of capitalised words that do not start a sentence are MISC. */
-export function createTagger(): Tagger {
-  return (doc) => {
-    const entities: Entity[] = [];
-    const sentenceStarts = new Set(doc.sentences.map((s) => s.start));
-    for (const m of doc.text.matchAll(/\p{Lu}\p{L}+(?:\s+\p{Lu}\p{L}+)*/gu)) {
-      if (sentenceStarts.has(m.index)) continue;
-      entities.push({ start: m.index, end: m.index + m[0].length, label: "MISC", text: m[0], canonical: m[0] });
+/** Where the committed model lives (the same path from src/ and dist/). */
+export const MODEL_URL = new URL("../model/ner-model.json.gz", import.meta.url);
+
+const PUNCT = /^(?:[^\p{L}\p{N}]+|['’]s)$/u;
+const CONNECTOR = new Set(["of", "and", "for", "the", "on", "de", "du", "des", "la", "le", "&", "in", "to"]);
+const isCap = (s: string): boolean => /^\p{Lu}/u.test(s);
+
+interface Span {
+  /** token indices, end exclusive */
+  a: number;
+  b: number;
+  label: EntityLabel;
+  canonical?: string;
+}
+
+function initials(tokens: Token[], a: number, b: number, withConnectors: boolean): string {
+  let out = "";
+  for (let k = a; k < b; k++) {
+    const t = (tokens[k] as Token).text;
+    if (CONNECTOR.has(t.toLowerCase())) {
+      if (withConnectors && t !== "&") out += (t[0] as string).toUpperCase();
+    } else out += (t[0] as string).toUpperCase();
+  }
+  return out;
+}
+
+/** Entities (PER/ORG/LOC/MISC from the model, the number types from rules) of a whole text. */
+export function findEntities(model: NerModel, text: string): Entity[] {
+  const tokens = tokenize(text);
+  const sentences = splitTokenSentences(text, tokens);
+  const labels = labelDocument(
+    model,
+    sentences.map((s) => s.map((t) => normToken(t.text))),
+  );
+  const sentenceOf = new Int32Array(tokens.length);
+  let spans: Span[] = [];
+  let offset = 0;
+  sentences.forEach((s, si) => {
+    sentenceOf.fill(si, offset, offset + s.length);
+    for (const c of chunksOfBilou(labels[si] as Int32Array)) {
+      let a = offset + c.start;
+      let b = offset + c.end;
+      while (a < b && PUNCT.test((tokens[a] as Token).text)) a++;
+      while (b > a && PUNCT.test((tokens[b - 1] as Token).text)) b--;
+      if (b > a) spans.push({ a, b, label: TYPES[c.type] as EntityLabel });
     }
-    const index = new Map<string, EntityIndexEntry>();
-    for (const e of entities) {
-      const entry = index.get(e.canonical);
-      if (entry) entry.mentions++;
-      else
-        index.set(e.canonical, {
-          canonical: e.canonical,
-          label: e.label,
-          mentions: 1,
-          firstStart: e.start,
-          aliases: [],
-        });
-    }
-    return { ...doc, entities, entityIndex: [...index.values()] };
+    offset += s.length;
+  });
+  const owner = new Int32Array(tokens.length).fill(-1);
+  const reindex = () => {
+    spans.sort((x, y) => x.a - y.a);
+    owner.fill(-1);
+    spans.forEach((sp, k) => {
+      owner.fill(k, sp.a, sp.b);
+    });
   };
+  reindex();
+  const key = (a: number, b: number) => {
+    let k = "";
+    for (let i = a; i < b; i++) k += i === a ? (tokens[i] as Token).text : ` ${(tokens[i] as Token).text}`;
+    return k;
+  };
+
+  // acronyms defined in parentheses: "Shanghai Cooperation Organisation (SCO)"
+  const acronyms = new Map<string, Span>();
+  for (let i = 1; i + 2 < tokens.length; i++) {
+    if ((tokens[i] as Token).text !== "(" || (tokens[i + 2] as Token).text !== ")") continue;
+    const acr = (tokens[i + 1] as Token).text;
+    if (!/^\p{Lu}[\p{Lu}&.\d]*\p{Lu}\.?$/u.test(acr) || acr.length > 12) continue;
+    const letters = acr.replace(/[^\p{Lu}]/gu, "");
+    let expansion: Span | undefined;
+    const before = owner[i - 1] as number;
+    const sp = before >= 0 ? spans[before] : undefined;
+    if (
+      sp &&
+      sp.b === i &&
+      (initials(tokens, sp.a, sp.b, false) === letters || initials(tokens, sp.a, sp.b, true) === letters)
+    )
+      expansion = sp;
+    else {
+      for (let a = i - 1; a >= Math.max(0, i - 12) && sentenceOf[a] === sentenceOf[i]; a--) {
+        const t = (tokens[a] as Token).text;
+        if (!isCap(t) && !CONNECTOR.has(t.toLowerCase())) break;
+        if (!isCap(t)) continue;
+        if (initials(tokens, a, i, false) === letters || initials(tokens, a, i, true) === letters) {
+          expansion = { a, b: i, label: "ORG" };
+          spans = spans.filter((s) => s.b <= a || s.a >= i);
+          spans.push(expansion);
+          reindex();
+          break;
+        }
+      }
+    }
+    if (expansion) acronyms.set(acr, expansion);
+  }
+  for (const [acr, exp] of acronyms) {
+    const canonical = joinTokens(
+      baseName({ start: 0, end: 0, label: exp.label, tokens: tokens.slice(exp.a, exp.b).map((t) => t.text) }),
+    );
+    for (let i = 0; i < tokens.length; i++) {
+      if ((tokens[i] as Token).text !== acr) continue;
+      const k = owner[i] as number;
+      const sp = k >= 0 ? spans[k] : undefined;
+      if (sp && sp.a === i && sp.b === i + 1) {
+        sp.label = exp.label;
+        sp.canonical = canonical;
+      } else if (!sp) spans.push({ a: i, b: i + 1, label: exp.label, canonical });
+    }
+    reindex();
+  }
+
+  // document consistency: a name found once is the same name where the model missed it
+  const known = new Map<string, Map<EntityLabel, number>>();
+  const vote = (k: string, label: EntityLabel) => {
+    let m = known.get(k);
+    if (!m) {
+      m = new Map();
+      known.set(k, m);
+    }
+    m.set(label, (m.get(label) ?? 0) + 1);
+  };
+  let maxLen = 1;
+  for (const sp of spans) {
+    if (sp.canonical !== undefined) continue;
+    vote(key(sp.a, sp.b), sp.label);
+    maxLen = Math.max(maxLen, sp.b - sp.a);
+    if (sp.label === "PER" && sp.b - sp.a > 1) {
+      const last = (tokens[sp.b - 1] as Token).text;
+      if (isCap(last) && last.length > 1) vote(last, "PER");
+      if (sp.b - sp.a === 2 && isCap((tokens[sp.a] as Token).text)) vote((tokens[sp.a] as Token).text, "PER");
+    }
+  }
+  const added: Span[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if ((owner[i] as number) >= 0 || !isCap((tokens[i] as Token).text)) continue;
+    for (let n = Math.min(maxLen, tokens.length - i); n >= 1; n--) {
+      if (sentenceOf[i + n - 1] !== sentenceOf[i]) continue;
+      let free = true;
+      for (let k = i; k < i + n; k++) if ((owner[k] as number) >= 0) free = false;
+      if (!free) continue;
+      // a capitalised continuation means this is part of a longer name
+      const next = tokens[i + n];
+      if (next && sentenceOf[i + n] === sentenceOf[i] && isCap(next.text) && !PUNCT.test(next.text)) continue;
+      const votes = known.get(key(i, i + n));
+      if (!votes) continue;
+      let best: EntityLabel | undefined;
+      let bestN = 0;
+      for (const [label, c] of votes) if (c > bestN) [best, bestN] = [label, c];
+      if (best) {
+        added.push({ a: i, b: i + n, label: best });
+        i += n - 1;
+        break;
+      }
+    }
+  }
+  if (added.length > 0) {
+    spans.push(...added);
+    reindex();
+  }
+
+  const mentions: Mention[] = spans.map((sp) => ({
+    start: (tokens[sp.a] as Token).start,
+    end: (tokens[sp.b - 1] as Token).end,
+    label: sp.label,
+    tokens: tokens.slice(sp.a, sp.b).map((t) => t.text),
+    ...(sp.canonical !== undefined ? { canonical: sp.canonical } : {}),
+  }));
+  const canonical = linkMentions(mentions);
+  const entities: Entity[] = mentions.map((m, k) => ({
+    start: m.start,
+    end: m.end,
+    label: m.label,
+    text: text.slice(m.start, m.end),
+    canonical: canonical[k] as string,
+  }));
+  for (const r of ruleEntities(tokens, (i) => (owner[i] as number) >= 0)) {
+    const start = (tokens[r.start] as Token).start;
+    const end = (tokens[r.end - 1] as Token).end;
+    const t = text.slice(start, end);
+    entities.push({ start, end, label: r.label, text: t, canonical: t });
+  }
+  entities.sort((x, y) => x.start - y.start);
+  return entities;
+}
+
+/** A tagger over a loaded model. */
+export function createTagger(model: NerModel): Tagger {
+  return (doc) => {
+    const entities = findEntities(model, doc.text);
+    return { ...doc, entities, entityIndex: entityIndex(entities) };
+  };
+}
+
+let cached: NerModel | undefined;
+
+/** The committed model, read once per process. */
+export function loadModel(): NerModel {
+  cached ??= deserializeModel(readFileSync(MODEL_URL));
+  return cached;
 }
 
 /** The tagger with the committed model, loaded once. */
 export function loadTagger(): Tagger {
-  return createTagger();
+  return createTagger(loadModel());
 }

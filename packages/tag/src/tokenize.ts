@@ -1,0 +1,92 @@
+/** A token of the text with its character offsets (`text === source.slice(start, end)`). */
+export interface Token {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** Abbreviations that keep their final period (lower case, without the period). */
+const ABBREVIATIONS = new Set(
+  (
+    "mr mrs ms dr jr sr st co corp inc ltd plc bros gen lt col sgt capt cmdr adm gov sen rep rev prof messrs mme mlle " +
+    "vs etc no nos mt ft jan feb mar apr jun jul aug sep sept oct nov dec ave blvd rd dept univ assn est approx " +
+    "ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn " +
+    "tex va vt wash wis wyo"
+  ).split(" "),
+);
+
+const CLITICS = /^(?:['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)|n['’]t|N['’]T)$/;
+
+// One alternative per token kind, tried in order at each position.
+const TOKEN =
+  /(?<url>(?:https?:\/\/|www\.)[^\s"'<>()[\]{}]+[^\s"'<>()[\]{}.,;:!?])|(?<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|(?<abbr>\p{L}(?:\.\p{L})+\.?)|(?<num>[+-]?\d+(?:[.,:/-]\d+)*(?:-\p{L}+)*)|(?<word>[\p{L}\p{M}\p{N}]+(?:[-&][\p{L}\p{M}\p{N}]+)*(?:['’]\p{L}+)*)|(?<dots>\.{2,}|…)|(?<dash>-{2,}|[–—])|(?<other>\S)/uy;
+
+/** Splits news English into tokens in the style of CoNLL-2003 (possessives and clitics apart). */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10 || c === 9 || c === 13 || c === 160 || (c >= 0x2000 && c <= 0x200b) || c === 0x3000) {
+      i++;
+      continue;
+    }
+    TOKEN.lastIndex = i;
+    const m = TOKEN.exec(text);
+    if (!m) {
+      i++;
+      continue;
+    }
+    const g = m.groups ?? {};
+    let s = m[0];
+    if (g.word !== undefined) {
+      // split clitics and possessives: "Russia's" → "Russia" "'s", "don't" → "do" "n't"
+      const q = s.search(/(?:n['’]t|['’]\p{L}+)$/u);
+      if (q > 0 && CLITICS.test(s.slice(q))) {
+        out.push({ text: s.slice(0, q), start: i, end: i + q });
+        out.push({ text: s.slice(q), start: i + q, end: i + s.length });
+        i += s.length;
+        continue;
+      }
+      // keep the period of a known abbreviation or of an initial ("J.")
+      if (text.charCodeAt(i + s.length) === 46) {
+        const lower = s.toLowerCase();
+        if (ABBREVIATIONS.has(lower) || (s.length === 1 && /\p{Lu}/u.test(s))) s += ".";
+      }
+    } else if (g.abbr !== undefined && !s.endsWith(".") && text.charCodeAt(i + s.length) === 46) {
+      s += ".";
+    }
+    out.push({ text: s, start: i, end: i + s.length });
+    i += s.length;
+  }
+  return out;
+}
+
+const isUpperStart = (s: string): boolean => /^[\p{Lu}\d"'‘“(]/u.test(s);
+
+/**
+ * Groups tokens into sentences: a line break between two tokens ends one, and so does a final
+ * ".", "!" or "?" followed by a token that can start a sentence.
+ */
+export function splitTokenSentences(text: string, tokens: Token[]): Token[][] {
+  const out: Token[][] = [];
+  let cur: Token[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k] as Token;
+    const prev = cur[cur.length - 1];
+    if (prev && text.slice(prev.end, t.start).includes("\n")) {
+      out.push(cur);
+      cur = [];
+    }
+    cur.push(t);
+    const next = tokens[k + 1];
+    if (next && (t.text === "." || t.text === "!" || t.text === "?") && isUpperStart(next.text)) {
+      // a closing quote stays with its sentence
+      out.push(cur);
+      cur = [];
+    }
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
