@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /** One line of a document's body, with offsets into the document's text (end excludes the line break). */
 export interface Line {
   start: number;
@@ -72,7 +70,15 @@ export function bodyLines(text: string, from: number): Line[] {
 /** The key a line is remembered under: case, spacing and digits folded, hashed (safe as a KV key token). */
 export function lineKey(text: string): string {
   const folded = text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").replace(/\d+/g, "0").trim();
-  return createHash("sha256").update(folded).digest("hex").slice(0, 16);
+  // two 32-bit FNV-1a hashes with different offsets: 64 bits, plenty for lines of one source
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ folded.length;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return (h1 >>> 0).toString(16).padStart(8, "0") + (h2 >>> 0).toString(16).padStart(8, "0");
 }
 
 export interface ClassifyOptions {
@@ -84,6 +90,9 @@ export interface ClassifyOptions {
   minRepeats: number;
   /** How often this very document has been seen (its own prose lines' count): 1 unless it came again. */
   baseline?: number;
+  /** Precomputed `lineKey` and `lineFeatures` of each line, when the caller has them. */
+  keys?: string[];
+  features?: LineFeatures[];
 }
 
 /**
@@ -93,7 +102,8 @@ export interface ClassifyOptions {
  * document seen twice does not lose itself).
  */
 export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict[] {
-  const feats = lines.map((l) => lineFeatures(l.text));
+  const feats = opts.features ?? lines.map((l) => lineFeatures(l.text));
+  const keys = opts.keys ?? lines.map((l) => lineKey(l.text));
   const anchors = feats.flatMap((f, i) => (f.prose ? [i] : []));
   const first = anchors[0] ?? -1;
   const last = anchors[anchors.length - 1] ?? -1;
@@ -102,7 +112,7 @@ export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict
   return lines.map((line, i) => {
     const f = feats[i] as LineFeatures;
     const t = line.text;
-    const seen = (opts.counts.get(lineKey(t)) ?? 0) - base;
+    const seen = (opts.counts.get(keys[i] ?? "") ?? 0) - base;
     let reason: string | null = null;
     if (t.length <= 40 && DESK_CODE.test(t) && t.includes("/")) reason = "desk code";
     else if (seen >= opts.minRepeats && !(f.prose && f.chars >= 200)) reason = "recurring line";

@@ -143,18 +143,20 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
     const bodyStart = titled ? (doc.title?.length ?? 0) : 0;
     const lines = bodyLines(text, bodyStart);
     const feats = lines.map((l) => lineFeatures(l.text));
+    const lineKeys = lines.map((l) => lineKey(l.text));
     // short lines are chrome candidates; the two longest prose lines tell whether this document came before
     const probes = lines
-      .filter((_, i) => feats[i]?.prose)
-      .sort((a, b) => b.text.length - a.text.length)
+      .map((l, i) => ({ len: l.text.length, key: lineKeys[i] ?? "", prose: feats[i]?.prose }))
+      .filter((l) => l.prose)
+      .sort((a, b) => b.len - a.len)
       .slice(0, 2)
-      .map((l) => lineKey(l.text));
-    const candidates = lines.filter((l) => l.text.length < 200).map((l) => lineKey(l.text));
+      .map((l) => l.key);
+    const candidates = lineKeys.filter((_, i) => (lines[i]?.text.length ?? 0) < 200);
     const keys = [...new Set([...candidates, ...probes])];
     const counts = keys.length > 0 ? await memory.record(sourceKey(doc), keys) : new Map<string, number>();
     const baseline = probes.length > 0 ? Math.min(...probes.map((k) => counts.get(k) ?? 1)) : 1;
     const site = doc.source.site ?? leadingSourceLines(lines).site;
-    const verdicts = classifyLines(lines, { site, counts, minRepeats, baseline });
+    const verdicts = classifyLines(lines, { site, counts, minRepeats, baseline, keys: lineKeys, features: feats });
 
     const chrome = verdicts.filter((v) => v.reason !== null);
     const bodyChars = lines.reduce((n, l) => n + l.text.length, 0);
