@@ -109,7 +109,7 @@ export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict
   const last = anchors[anchors.length - 1] ?? -1;
   const base = Math.max(0, (opts.baseline ?? 1) - 1);
   const site = opts.site?.trim().toLowerCase();
-  return lines.map((line, i) => {
+  const verdicts: LineVerdict[] = lines.map((line, i) => {
     const f = feats[i] as LineFeatures;
     const t = line.text;
     const seen = (opts.counts.get(keys[i] ?? "") ?? 0) - base;
@@ -118,12 +118,25 @@ export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict
     else if (seen >= opts.minRepeats && !(f.prose && f.chars >= 200)) reason = "recurring line";
     else if (site && t.replace(/^[-–—•|]\s*/, "").toLowerCase() === site) reason = "site name";
     else if (AGE.test(t) && f.words <= 6) reason = "age";
-    else if (i === first - 1 && isHeadline(t, f)) reason = null;
-    else if (first >= 0 && (i < first || i > last) && !f.prose && !(f.sentence && f.words >= 4)) {
-      reason = i < first ? "chrome before the body" : "chrome after the body";
-    }
     return { line, reason };
   });
+  if (first < 0) return verdicts;
+  // outside the body, a short sentence stays only while it still touches the body: once chrome starts, the rest is chrome
+  const edge = (i: number, before: boolean, touching: boolean): boolean => {
+    const v = verdicts[i] as LineVerdict;
+    const f = feats[i] as LineFeatures;
+    const keep =
+      touching &&
+      v.reason === null &&
+      ((f.sentence && f.words >= 4) || (before && i === first - 1 && isHeadline(v.line.text, f)));
+    if (!keep && v.reason === null) v.reason = before ? "chrome before the body" : "chrome after the body";
+    return keep;
+  };
+  let touching = true;
+  for (let i = last + 1; i < lines.length; i++) touching = edge(i, false, touching);
+  touching = true;
+  for (let i = first - 1; i >= 0; i--) touching = edge(i, true, touching);
+  return verdicts;
 }
 
 /** A heading right above the body: several words, not a label ("…:"), not shouting. */

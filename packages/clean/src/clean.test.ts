@@ -103,6 +103,50 @@ describe.skipIf(!hasFixture)("news-page fixture", () => {
   });
 });
 
+/** A page of the fixture's shape from another (made-up) site, with other chrome. */
+const OTHER_PAGE = [
+  "Quorvex council approves new harbour plan after long debate",
+  "The Quorvex council approved the new harbour plan on Tuesday after a debate that lasted more than six hours.",
+  "Supporters said the plan would bring jobs to the town, while opponents warned about the cost to local families.",
+  "The mayor said the first works would start in the spring and that the council would publish the contracts.",
+  "zq-brn/tlk/vex",
+  "Topics",
+  "",
+  "Unlock Zintara Premium",
+  "See what Zintara Plus can do for your reading:",
+  "Sign in to Zintara to keep reading.",
+  "Reader Responses (0)",
+  "Be the first to respond...",
+  "More From Zintara",
+  "",
+  "",
+  "Velmora Times",
+  "3 hours ago",
+  "- Velmora Times",
+  "Harbour workers strike over pay in northern port",
+  "VELMORA, May 2 — Harbour workers in the northern port walked out on Thursday after talks over pay broke down, their union said, and the strike could last until the end of the month if no agreement is reached.",
+].join("\n");
+const OTHER_CHROME = OTHER_PAGE.split("\n").slice(4, 13).filter(Boolean);
+
+describe("a page of the same shape from another site", () => {
+  it("removes its chrome and keeps its paragraphs, with nothing learnt before", async () => {
+    const clean = createCleaner({ lines: createInMemoryLineMemory() });
+    for (const keepSourceLines of [false, true]) {
+      const docs = await Promise.all(fixtureDocs(OTHER_PAGE, keepSourceLines).map(clean));
+      const removed = docs.flatMap((d) => d.removed.map((r) => r.text));
+      for (const line of OTHER_CHROME) {
+        expect(removed).toContain(line);
+        for (const d of docs) expect(d.text.split("\n")).not.toContain(line);
+      }
+      expect(paragraphTexts(docs[0] as CleanedDocument)).toEqual(OTHER_PAGE.split("\n").slice(1, 4));
+      expect(docs[1]?.source).toEqual(
+        keepSourceLines ? { site: "Velmora Times", published: "3 hours ago" } : { site: "Velmora Times" },
+      );
+      expect(paragraphTexts(docs[1] as CleanedDocument).at(-1)).toMatch(/^VELMORA, May 2/);
+    }
+  });
+});
+
 /** Words found nowhere else in the project: a made-up site's chrome. */
 const CHROME = ["Glorbix Vantrel Quizzle", "Spondrak members get the Wexorium digest first.", "Trumble the flibbet"];
 

@@ -227,7 +227,7 @@ export async function extractMainText(
   if (input.mediaType === "text/html") {
     const main = extractHtml(input.content).documents.find((d) => d.role === "main");
     // the body only: the title is metadata, as in the article-extraction benchmark's articleBody
-    return (main?.blocks ?? []).map((b) => b.text).join("\n\n");
+    return normalizeText((main?.blocks ?? []).map((b) => b.text).join("\n\n"));
   }
   const paragraphs = input.content
     .split(/\n/)
