@@ -4,6 +4,7 @@ import { type BenchRow, type BenchSection, formatTable } from "./table.js";
 
 // each stage adds its section here
 const sections: Array<[string, () => Promise<BenchSection>]> = [
+  ["segment", async () => (await import("./segment.js")).benchSegment],
   ["clean", async () => (await import("./clean.js")).benchClean],
 ];
 

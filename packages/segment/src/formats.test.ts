@@ -99,7 +99,7 @@ describe("segmentFile on PDF", () => {
       "The harbour handled more ships this year than in any year before. Traffic rose",
       "by 12% as new routes opened to the south.",
     ];
-    body1.forEach((l, i) => p1.drawText(l, { x: 50, y: 740 - i * 14, size: 11, font }));
+    for (const [i, l] of body1.entries()) p1.drawText(l, { x: 50, y: 740 - i * 14, size: 11, font });
     p1.drawText("Mr. Smith, the chairman, thanked the staff.", { x: 50, y: 700, size: 11, font });
     const p2 = pdf.addPage([595, 842]);
     p2.drawText("Next year the board plans to dredge the channel. Work starts in Jan. 2026.", {

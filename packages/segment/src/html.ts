@@ -1,5 +1,6 @@
 import { extractHtml } from "@sift/clean";
 import type { Removal, SourceMap } from "@sift/contracts";
+import { isSpace } from "./chars.js";
 import type { Draft, Piece } from "./draft.js";
 
 /** The visible text of an HTML string, with the offset in the HTML of every character. */
@@ -35,6 +36,9 @@ const NAMED: Record<string, string> = {
   pound: "£",
 };
 const RAW_TEXT = /^(script|style|noscript|template|textarea)\b/i;
+/** Tags that do not break the text they sit in ("<a>word</a>." reads "word."). */
+const INLINE =
+  /^\/?(?:a|abbr|b|bdi|bdo|cite|code|data|dfn|em|font|i|ins|del|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var|wbr)(?=[\s>/])/i;
 
 /** Tags stripped, entities decoded and whitespace collapsed, as a browser shows the text. */
 function visibleText(html: string): Visible {
@@ -66,13 +70,16 @@ function visibleText(html: string): Visible {
       }
       const close = html.indexOf(">", i + 1);
       if (close < 0) break;
-      const raw = RAW_TEXT.exec(html.slice(i + 1, i + 12));
+      const head = html.slice(i + 1, i + 12);
+      const raw = RAW_TEXT.exec(head);
+      const inline = INLINE.test(head);
       i = close + 1;
       if (raw?.[1]) {
-        const end = html.toLowerCase().indexOf(`</${raw[1].toLowerCase()}`, i);
-        i = end < 0 ? n : end;
+        const closing = new RegExp(`</${raw[1]}`, "gi");
+        closing.lastIndex = i;
+        i = closing.exec(html)?.index ?? n;
       }
-      if (!space) {
+      if (!space && !inline) {
         emit(" ", close, close + 1);
         space = true;
       }
@@ -87,7 +94,7 @@ function visibleText(html: string): Visible {
         else if (name.startsWith("#")) ch = safeCodePoint(Number.parseInt(name.slice(1), 10));
         else ch = NAMED[name.toLowerCase()];
         if (ch !== undefined) {
-          const isWs = /^\s$/.test(ch) && ch !== "\u00a0";
+          const isWs = /^\s$/.test(ch);
           if (!isWs || !space) emit(isWs ? " " : ch, i, i + m[0].length);
           space = isWs;
           i += m[0].length;
@@ -95,7 +102,7 @@ function visibleText(html: string): Visible {
         }
       }
     }
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+    if (isSpace(c)) {
       if (!space) emit(" ", i, i + 1);
       space = true;
       i++;
@@ -115,6 +122,8 @@ function safeCodePoint(cp: number): string | undefined {
   return String.fromCodePoint(cp);
 }
 
+const SLACK = 64;
+
 /** First index of `vis.from` at or after `offset`. */
 function lowerBound(arr: Int32Array, offset: number): number {
   let lo = 0;
@@ -131,9 +140,9 @@ function lowerBound(arr: Int32Array, offset: number): number {
 function locate(vis: Visible, text: string, srcStart: number, srcEnd: number): Piece {
   const a = lowerBound(vis.from, srcStart);
   const b = lowerBound(vis.from, srcEnd);
-  const at = vis.text.slice(a, Math.max(a, b)).indexOf(text);
-  if (at < 0) return { text, srcStart, srcEnd };
-  const base = a + at;
+  // the block's offsets are a hint: its text may run a little past them
+  const base = vis.text.indexOf(text, Math.max(0, a - SLACK));
+  if (base < 0 || base > b + SLACK) return { text, srcStart, srcEnd };
   const map: SourceMap = [];
   for (let i = 0; i < text.length; i++) {
     const s = vis.from[base + i] ?? 0;

@@ -9,7 +9,7 @@ export const hasShared = (rel: string) => existsSync(sharedPath(rel));
 
 export function fileMeta(name: string, mediaType: string, size: number, extra: Partial<FileMeta> = {}): FileMeta {
   return {
-    fileId: "0".repeat(63) + "1",
+    fileId: `${"0".repeat(63)}1`,
     name,
     size,
     mediaType,
