@@ -239,7 +239,9 @@ function chromeReason(block: Block, root: Element, stats: Map<Element, Stats>): 
     el = parentElement(el);
   }
   const chars = visibleChars(block.text);
-  if (chars > 0 && block.linkChars / chars > 0.5) return "link list";
+  // a long linked sentence inside the article (a listicle's items) is text; a short linked line is navigation
+  const sentence = block.owner.name === "li" && chars >= 150 && /[.!?。！？]["”’)]?$/.test(block.text);
+  if (chars > 0 && block.linkChars / chars > 0.5 && !sentence) return "link list";
   return null;
 }
 
@@ -460,7 +462,8 @@ function pickTitle(
 
 /** Drops short non-sentence blocks at the ends of the body (bylines, "Advertisement", share prompts). */
 function trimEdges(kept: HtmlBlock[], removed: HtmlExtraction["removed"]): HtmlBlock[] {
-  const isShortChrome = (b: HtmlBlock) => b.kind !== "heading" && b.text.length < 40 && !/[.!?"”’]$/.test(b.text);
+  const isShortChrome = (b: HtmlBlock) =>
+    b.kind !== "heading" && b.text.length < 40 && !/[.!?"”’。！？」』]$/.test(b.text);
   let lo = 0;
   let hi = kept.length;
   while (lo < hi && kept[lo] && isShortChrome(kept[lo] as HtmlBlock)) lo++;
