@@ -92,7 +92,7 @@ export async function startPipeline(o: {
           parsed = { msg: line, level: "raw" };
         }
         sp.logs.push(parsed);
-        if (parsed.msg === "http listening") sp.port = parsed.port;
+        if (parsed.msg === "http listening" && typeof parsed.port === "number") sp.port = parsed.port;
         if (parsed.msg === "consuming" || parsed.msg === "watching") resolveReady();
       };
       createInterface({ input: proc.stdout! }).on("line", onLine);

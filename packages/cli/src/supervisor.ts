@@ -143,6 +143,7 @@ export async function runSupervisor(
     });
     children.add(child);
     pipeLines(child, label, write);
+    say("service started", { child: label, pid: child.pid });
     child.once("exit", (code, signal) => {
       children.delete(child);
       if (stopping) return;

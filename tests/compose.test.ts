@@ -1,0 +1,38 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from "testcontainers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dockerUnavailableReason } from "./support/docker.js";
+import { repoRoot } from "./support/pipeline.js";
+
+const noDocker = await dockerUnavailableReason();
+if (noDocker) process.stderr.write(`compose test skipped: ${noDocker}\n`);
+
+describe.skipIf(noDocker !== undefined)("docker compose", () => {
+  let env: StartedDockerComposeEnvironment;
+  const data = mkdtempSync(join(tmpdir(), "sift-compose-"));
+  beforeAll(async () => {
+    for (const d of ["intake", "processed", "failed", "output"]) mkdirSync(join(data, d), { recursive: true });
+    env = await new DockerComposeEnvironment(repoRoot, "docker-compose.yml")
+      .withBuild()
+      .withEnvironment({ SIFT_HOST_DATA: data })
+      .withWaitStrategy("sink-1", Wait.forHealthCheck())
+      .withWaitStrategy("tagger-1", Wait.forHealthCheck())
+      .up();
+  }, 600_000);
+  afterAll(async () => {
+    await env?.down({ removeVolumes: true });
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it("builds, starts, and turns a dropped file into its output", async () => {
+    writeFileSync(join(data, "intake", "hello.txt"), "Hello from compose.\n\nLena Fischer lives in Berlin.\n");
+    const target = join(data, "output", "hello.txt.json");
+    const t0 = Date.now();
+    while (!existsSync(target) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 250));
+    const out = JSON.parse(readFileSync(target, "utf8"));
+    expect(out.file.name).toBe("hello.txt");
+    expect(out.documents[0].text).toContain("Lena Fischer lives in Berlin.");
+  });
+});
