@@ -23,6 +23,7 @@ const page = `<html><head><title>Site | Storm hits coast</title><meta property="
 <aside class="related"><h2>Related</h2><ul>
 <li><a href="/a">Flood warnings issued for the northern valleys tonight</a></li>
 <li><a href="/b">How to prepare your home before a winter storm arrives</a></li>
+<li><a href="/c">Rail line reopens after a month of repairs in the valley</a><p>Trains run again between the two towns from Friday, the operator said.</p><span>2 hours ago</span></li>
 </ul></aside></main>
 <footer><p>© 2026 Coast News. All rights reserved.</p></footer></body></html>`;
 
@@ -48,11 +49,18 @@ describe("extractHtml", () => {
     for (const r of ex.removed) expect(r.reason).not.toBe("");
   });
 
-  it("turns the related list into related documents", () => {
-    expect(ex.documents.filter((d) => d.role === "related").map((d) => d.title)).toEqual([
+  it("turns the related list into related documents, with an item's own text and age", () => {
+    const related = ex.documents.filter((d) => d.role === "related");
+    expect(related.map((d) => d.title)).toEqual([
       "Flood warnings issued for the northern valleys tonight",
       "How to prepare your home before a winter storm arrives",
+      "Rail line reopens after a month of repairs in the valley",
     ]);
+    expect(related[2]?.blocks.map((b) => b.text)).toEqual([
+      "Trains run again between the two towns from Friday, the operator said.",
+    ]);
+    expect(related[2]?.source).toEqual({ published: "2 hours ago" });
+    expect(ex.removed.map((r) => r.text)).not.toContain("2 hours ago");
   });
 
   it("extractMainText returns the body without the title or chrome", async () => {

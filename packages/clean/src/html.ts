@@ -276,21 +276,33 @@ function metaContent(doc: ReturnType<typeof parseDocument>, keys: string[]): str
   return found;
 }
 
-/** Related items (asides, teaser lists): one document per linked headline. */
-function relatedDocuments(blocks: Block[], inMain: Set<Block>): HtmlDocument[] {
+/** Related items (asides, teaser lists): one document per linked headline, with the item's own text as its blocks. */
+function relatedDocuments(blocks: Block[], skip: Set<Block>, used: Set<Block>): HtmlDocument[] {
   const out: HtmlDocument[] = [];
   const seen = new Set<string>();
-  for (const b of blocks) {
-    if (inMain.has(b) || out.length >= 20) continue;
+  for (let i = 0; i < blocks.length && out.length < 20; i++) {
+    const b = blocks[i] as Block;
+    if (skip.has(b)) continue;
     const chars = visibleChars(b.text);
-    if (chars < 25 || chars > 200 || b.linkChars / chars < 0.9) continue;
-    const words = b.text.split(" ").length;
-    if (words < 4) continue;
+    if (chars < 25 || chars > 200 || b.linkChars / chars < 0.9 || b.text.split(" ").length < 4) continue;
     const chain = [b.owner, ...ancestors(b.owner)];
-    const inRelated = chain.some((el) => el.name === "aside" || RELATED.test(attrs(el)));
-    if (!inRelated || seen.has(b.text)) continue;
+    const region = chain.find((el) => el.name === "aside" || RELATED.test(attrs(el)));
+    if (!region || seen.has(b.text)) continue;
     seen.add(b.text);
-    out.push({ role: "related", title: b.text, blocks: [], source: {} });
+    used.add(b);
+    // the item: the nearest list item or article around the headline, inside the region
+    const item = chain.slice(0, chain.indexOf(region)).find((el) => el.name === "li" || el.name === "article");
+    const doc: HtmlDocument = { role: "related", title: b.text, blocks: [], source: {} };
+    for (let j = i + 1; item && j < blocks.length; j++) {
+      const next = blocks[j] as Block;
+      if (!ancestors(next.owner).includes(item) && next.owner !== item) break;
+      const n = visibleChars(next.text);
+      if (skip.has(next) || next.linkChars / Math.max(1, n) > 0.5) continue;
+      used.add(next);
+      if (n < 40 && /\bago$|\d{4}|^\d{1,2}[:.]\d{2}/.test(next.text)) doc.source.published = next.text;
+      else doc.blocks.push({ text: next.text, kind: "paragraph", srcStart: next.srcStart, srcEnd: next.srcEnd });
+    }
+    out.push(doc);
   }
   return out;
 }
@@ -373,7 +385,11 @@ export function extractHtml(html: string): HtmlExtraction {
   const published = metaContent(doc, ["article:published_time", "datepublished", "date"]);
   if (published) source.published = published;
   const main: HtmlDocument = { role: "main", title: title?.text ?? null, blocks: trimEdges(kept, removed), source };
-  return { documents: [main, ...relatedDocuments(blocks, inMain)], removed };
+  const keptSet = new Set(main.blocks.map((k) => k.srcStart));
+  const used = new Set<Block>();
+  const related = relatedDocuments(blocks, new Set(blocks.filter((b) => keptSet.has(b.srcStart))), used);
+  const usedAt = new Set([...used].map((b) => b.srcStart));
+  return { documents: [main, ...related], removed: removed.filter((r) => !usedAt.has(r.srcStart)) };
 }
 
 function isChromeElement(el: Element): boolean {
