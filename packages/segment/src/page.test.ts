@@ -145,3 +145,56 @@ describe("segmentFile on text pages of the same shape", () => {
     ]);
   });
 });
+
+describe("segmentFile on a page whose own article carries a byline and a date", () => {
+  it("keeps one main document and takes its author and date as source metadata", async () => {
+    const page = [
+      "Harbour board approves dredging plan",
+      "By Jane Doe",
+      "July 21, 2025",
+      "The harbour board approved a plan to dredge the main channel on Monday, its chairman said.",
+      "Work will start next year.",
+    ].join("\n");
+    const docs = await segmentText(page);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.role).toBe("main");
+    expect(docs[0]?.title).toBe("Harbour board approves dredging plan");
+    expect(docs[0]?.source).toEqual({ author: "Jane Doe", published: "July 21, 2025" });
+    expect(docs[0]?.paragraphs).toHaveLength(2);
+  });
+});
+
+describe("segmentFile on a page from another site with other chrome", () => {
+  it("finds the items by their layout, whatever the names", async () => {
+    const page = [
+      "Singapore unveils plan to cut emissions by 2030",
+      "SINGAPORE: The government on Monday announced a plan to cut carbon emissions by a third by 2030, officials said.",
+      "The plan would cost S$5 billion over the next five years and would be funded from the carbon tax.",
+      "Share this article",
+      "Advertisement",
+      "",
+      "You may also like",
+      "",
+      "",
+      "CNA",
+      "2 hours ago",
+      "- CNA",
+      "Malaysia to raise minimum wage next year",
+      "KUALA LUMPUR: Malaysia will raise the minimum wage to RM1,700 next year, the minister said on Tuesday.",
+      "",
+      "",
+      "theSun",
+      "a day ago",
+      "- theSun",
+      "Floods displace thousands in Kelantan",
+      "KOTA BHARU: More than 5,000 people have been moved to relief centres after heavy rain flooded several districts.",
+    ].join("\n");
+    const docs = await segmentText(page, "2025-07-22T10:00:00Z");
+    expect(docs.map((d) => [d.role, d.title, d.source.site ?? null, d.source.published ?? null])).toEqual([
+      ["main", "Singapore unveils plan to cut emissions by 2030", null, null],
+      ["related", "Malaysia to raise minimum wage next year", "CNA", "2 hours ago"],
+      ["related", "Floods displace thousands in Kelantan", "theSun", "a day ago"],
+    ]);
+    expect(docs.map((d) => d.paragraphs.length)).toEqual([5, 1, 1]);
+  });
+});

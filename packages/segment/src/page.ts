@@ -12,10 +12,11 @@ const MONTH =
 const WEEKDAY = "(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\\.?,?";
 const CLOCK = "(?:,?\\s*(?:at\\s+)?\\d{1,2}[:.]\\d{2}(?:\\s*[ap]\\.?m\\.?)?(?:\\s*[A-Z]{2,4})?)?";
 const ABSOLUTE = new RegExp(
-  `^(?:(?:updated|posted|published)\\s*:?\\s*)?(?:${WEEKDAY}\\s*)?(?:${MONTH}\\s+\\d{1,2},?\\s+\\d{4}|\\d{1,2}\\s+${MONTH},?\\s+\\d{4}|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{2,4})${CLOCK}$`,
+  `^(?:(?:updated|posted|published)\\s*:?\\s*)?(?:${WEEKDAY}\\s*)?(?:${MONTH}\\s+\\d{1,2}(?:,?\\s+\\d{4})?|\\d{1,2}\\s+${MONTH}(?:,?\\s+\\d{4})?|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}/\\d{1,2}/\\d{2,4})${CLOCK}$`,
   "i",
 );
-const OTHER_TIME = /^(?:just now|moments? ago|yesterday|today|an? (?:few|couple of) \w+ ago)$/i;
+const OTHER_TIME =
+  /^(?:just now|moments? ago|yesterday|today|an? (?:few|couple of) \w+ ago|\d{1,3}\s?(?:s|m|min|h|hr|d|w|mo|y))$/i;
 const DASHED = /^(?:[-–—|·•]|via)\s*(\S.*)$/i;
 const COMBINED = /^(.+?)\s+[·|•–—-]\s+(.+)$/;
 
@@ -50,8 +51,8 @@ export function resolvePublished(published: string, mtime: string | undefined): 
 function isSiteName(s: string): boolean {
   if (s.length < 2 || s.length > 50) return false;
   if (s.split(/\s+/).length > 6) return false;
-  if (!/^[\p{Lu}\p{N}]/u.test(s)) return false;
-  if (/[.,;:!?]$/.test(s)) return false;
+  if (!/^[\p{L}\p{N}]/u.test(s)) return false;
+  if (/[.,;:?]$/.test(s)) return false;
   return !isTimeLine(s);
 }
 
@@ -69,7 +70,10 @@ interface Meta {
   kind: "time" | "dashed" | "site" | "combined";
   site?: string;
   published?: string;
+  author?: string;
 }
+
+const BYLINE = /^[Bb][Yy]\s+(\p{Lu}[\p{L}'’.-]*(?:\s+(?:and\s+)?\p{Lu}[\p{L}'’.-]*){0,5})$/u;
 
 function classify(s: string): Meta | null {
   if (isTimeLine(s)) return { kind: "time", published: s };
@@ -80,6 +84,8 @@ function classify(s: string): Meta | null {
     if (isSiteName(c[1]) && isTimeLine(c[2])) return { kind: "combined", site: c[1], published: c[2] };
     if (isTimeLine(c[1]) && isSiteName(c[2])) return { kind: "combined", site: c[2], published: c[1] };
   }
+  const by = BYLINE.exec(s);
+  if (by?.[1]) return { kind: "site", author: by[1] };
   if (isSiteName(s)) return { kind: "site", site: s };
   return null;
 }
@@ -128,7 +134,9 @@ function findHeaders(text: string, ls: Line[]): Header[] {
       const plain = cluster.find((m) => m?.kind === "site" || m?.kind === "combined")?.site;
       const site = plain ?? cluster.find((m) => m?.site)?.site;
       const published = cluster.find((m) => m?.published)?.published;
+      const author = cluster.find((m) => m?.author)?.author;
       const source: DocSource = {};
+      if (author) source.author = author;
       if (site) source.site = site;
       if (published) source.published = published;
       headers.push({ first, last, source });

@@ -60,7 +60,7 @@ export function paragraphsIn(text: string, from: number, to: number): Span[] {
 function addBlock(text: string, block: Line[], out: Span[]): void {
   let width = 0;
   for (const l of block) width = Math.max(width, l.end - l.start);
-  const wrapped = block.length > 1 && width >= MIN_WRAP_WIDTH && width <= MAX_WRAP_WIDTH;
+  const wrapped = block.length > 1 && width >= MIN_WRAP_WIDTH && width <= MAX_WRAP_WIDTH && filled(block, width);
   let cur: Span | null = null;
   for (let n = 0; n < block.length; n++) {
     const l = block[n] as Line;
@@ -69,13 +69,25 @@ function addBlock(text: string, block: Line[], out: Span[]): void {
       continue;
     }
     const prev = block[n - 1] as Line;
-    if (wrapped && continues(text, prev, l, width)) cur.end = l.end;
+    // two lines are thin evidence of wrapping: a closed sentence at the end of the first ends the paragraph
+    const closed = block.length === 2 && /[.!?]["'”’)]*$/.test(text.slice(prev.start, prev.end));
+    if (wrapped && !closed && continues(text, prev, l, width)) cur.end = l.end;
     else {
       out.push(cur);
       cur = { start: l.start, end: l.end };
     }
   }
   if (cur) out.push(cur);
+}
+
+/** A wrapper fills its lines up to the width: most lines but the last come close to it (a list of headlines does not). */
+function filled(block: Line[], width: number): boolean {
+  let near = 0;
+  for (let n = 0; n < block.length - 1; n++) {
+    const l = block[n] as Line;
+    if (l.end - l.start >= 0.8 * width) near++;
+  }
+  return near >= 0.6 * (block.length - 1);
 }
 
 /** Whether `next` continues the paragraph of `prev` in hard-wrapped prose. */

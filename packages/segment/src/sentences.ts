@@ -35,7 +35,11 @@ const STARTERS = words(`a an the i he she it we they you this that these those t
   might must has have had but and so yet or nor if in on at as after before since while although though however
   meanwhile also still then now last earlier later according some many most all both each every no not one another
   such other despite during for from with without to of by under over because once until unlike like today yesterday
-  tomorrow let please yes thus therefore instead indeed even only just among amid officials police authorities`);
+  tomorrow let please yes thus therefore instead indeed even only just among amid officials police authorities
+  besides former final finally further furthermore moreover nevertheless nonetheless overall similarly likewise
+  otherwise consequently hence much more less few several any neither either whether unless whatever whoever
+  analysts experts critics residents people shares prices sales profits investors its it's there's that's i'm
+  we're they're he's she's what's`);
 const TITLES = words("mr mrs ms dr prof gen sen rep gov lt col capt sgt rev pres adm maj");
 const AFTER_TIME = words(`monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat
   sun january february march april may june july august september october november december jan feb mar apr jun jul
@@ -43,6 +47,9 @@ const AFTER_TIME = words(`monday tuesday wednesday thursday friday saturday sund
 /** "At 5 a.m." opening a sentence: the time ends no sentence there. */
 const FRONTED_TIME =
   /^\W*(?:at|by|before|after|until|till|from|around|about|since|shortly (?:after|before)|just (?:after|before)|as of)\s+\d{1,2}(?:[:.]\d\d)?$/i;
+
+/** Letters joined by stops ("U.S", "E.U", "Ph.D"), the final stop left out. */
+const DOTTED = /^(?:\p{L}{1,2}\.)+\p{L}{1,2}$/u;
 
 interface ListPlan {
   /** Offsets where a new list item starts. */
@@ -122,7 +129,9 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
   const yes = { boundary: j, resume: j };
   const noMore = { boundary: -1, resume: j };
 
-  if (dots === 0) return nextLower ? noMore : yes;
+  // after "?", "!" or an ellipsis a new sentence starts with a capital, a number or a quote; "Wham! - the duo" goes on
+  const opens = nextUpper || nextDigit || OPENERS.has(text.charCodeAt(k));
+  if (dots === 0) return opens ? yes : noMore;
   // "[...]" marks an elision inside a quotation
   if (dots >= 3 && text.charCodeAt(i - 1) === 91 && text.charCodeAt(runEnd) === 93) return noMore;
   if (spaced) {
@@ -131,7 +140,7 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
     if (!isSpace(text.charCodeAt(i - 1))) return { boundary: i + 1, resume: j };
     return dots >= 4 ? yes : noMore;
   }
-  if (dots >= 2 || marks > 0) return nextLower ? noMore : yes;
+  if (dots >= 2 || marks > 0) return opens ? yes : noMore;
   if (nextLower) return noMore;
 
   // a single period: what does the word before it say?
@@ -146,7 +155,7 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
   const endsAlnum = /[\p{L}\p{N}]$/u.test(tok);
   if (nextDigit) {
     if (BEFORE_NUMBER.has(low) || MONTHS.has(low) || PREPOSITIVE.has(low) || PLACE_ABBR.has(low)) return noMore;
-    if (tok.length === 1 || !endsAlnum) return noMore;
+    if (tok.length === 1 || !endsAlnum || DOTTED.test(tok)) return noMore; // "U.S. 30-year bonds"
     return yes;
   }
   if (!nextUpper && !OPENERS.has(text.charCodeAt(k))) {
