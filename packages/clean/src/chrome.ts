@@ -93,6 +93,12 @@ export interface ClassifyOptions {
   /** Precomputed `lineKey` and `lineFeatures` of each line, when the caller has them. */
   keys?: string[];
   features?: LineFeatures[];
+  /**
+   * Apply the body-edge rule (short non-sentences before or after the body are chrome). Off for
+   * documents from markup, whose blocks the HTML extractor already chose with better signals.
+   * @default true
+   */
+  edges?: boolean;
 }
 
 /**
@@ -120,7 +126,7 @@ export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict
     else if (AGE.test(t) && f.words <= 6) reason = "age";
     return { line, reason };
   });
-  if (first < 0) return verdicts;
+  if (first < 0 || opts.edges === false) return verdicts;
   // outside the body, a short sentence stays only while it still touches the body: once chrome starts, the rest is chrome
   const edge = (i: number, before: boolean, touching: boolean): boolean => {
     const v = verdicts[i] as LineVerdict;
@@ -141,7 +147,7 @@ export function classifyLines(lines: Line[], opts: ClassifyOptions): LineVerdict
 
 /** A heading right above the body: several words, not a label ("…:"), not shouting. */
 function isHeadline(text: string, f: LineFeatures): boolean {
-  return f.words >= 4 && !/[:|]$/.test(text) && text !== text.toUpperCase() && /^[\p{Lu}\p{N}"'‘“]/u.test(text);
+  return f.words >= 3 && !/[:|]$/.test(text) && text !== text.toUpperCase() && /^[\p{Lu}\p{N}"'‘“]/u.test(text);
 }
 
 /** Site and age lines at the top of a document ("The Star" / "5 hours ago" / "- The Star"), as source metadata. */

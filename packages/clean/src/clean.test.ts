@@ -237,6 +237,22 @@ describe("learning across documents", () => {
   });
 });
 
+describe("documents from HTML", () => {
+  it("keep short closing lines the HTML extractor chose, but still lose desk codes", async () => {
+    const clean = createCleaner({ lines: createInMemoryLineMemory() });
+    const src =
+      "The council met on Monday to discuss the plans for the new library, and members agreed on a budget.\nApples\nPears\nabc-de/fg/hi";
+    const doc = docFromSource(src, { start: 0, end: src.length });
+    const out = await clean({ ...doc, file: { ...doc.file, mediaType: "text/html" } });
+    expect(out.text.split("\n")).toEqual([
+      "The council met on Monday to discuss the plans for the new library, and members agreed on a budget.",
+      "Apples",
+      "Pears",
+    ]);
+    expect((await clean(doc)).text.split("\n")).toHaveLength(1);
+  });
+});
+
 describe("normalisation with offsets", () => {
   const clean = createCleaner({ lines: createInMemoryLineMemory() });
   const one = async (source: string) => clean(docFromSource(source, { start: 0, end: source.length }));

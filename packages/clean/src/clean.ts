@@ -156,7 +156,16 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
     const counts = keys.length > 0 ? await memory.record(sourceKey(doc), keys) : new Map<string, number>();
     const baseline = probes.length > 0 ? Math.min(...probes.map((k) => counts.get(k) ?? 1)) : 1;
     const site = doc.source.site ?? leadingSourceLines(lines).site;
-    const verdicts = classifyLines(lines, { site, counts, minRepeats, baseline, keys: lineKeys, features: feats });
+    const edges = !/html|xml/i.test(doc.file.mediaType);
+    const verdicts = classifyLines(lines, {
+      site,
+      counts,
+      minRepeats,
+      baseline,
+      keys: lineKeys,
+      features: feats,
+      edges,
+    });
 
     const chrome = verdicts.filter((v) => v.reason !== null);
     const bodyChars = lines.reduce((n, l) => n + l.text.length, 0);
