@@ -21,11 +21,23 @@ const MAX_REPLACEMENT_SHARE = 0.001;
 export function decodeBytes(bytes: Uint8Array, opts: { html?: boolean } = {}): Decoded {
   const bom = bomCharset(bytes);
   if (bom) return finish(bytes, bom, "bom");
+  const utf8Valid = isUtf8(bytes);
   if (opts.html) {
     const declared = declaredCharset(bytes);
+    if (declared === "utf-8" && !utf8Valid) {
+      const guess = detectCharset(bytes) ?? "windows-1252";
+      const d = finish(bytes, guess, "detector");
+      d.warnings.unshift(`the page declares utf-8 but is not valid UTF-8; read as ${guess}`);
+      return d;
+    }
+    if (declared && declared !== "utf-8" && utf8Valid && hasMultibyte(bytes)) {
+      const d = finish(bytes, "utf-8", "utf-8");
+      d.warnings.unshift(`the page declares ${declared} but its bytes are UTF-8; read as utf-8`);
+      return d;
+    }
     if (declared) return finish(bytes, declared, "meta");
   }
-  if (isUtf8(bytes)) return finish(bytes, "utf-8", "utf-8");
+  if (utf8Valid) return finish(bytes, "utf-8", "utf-8");
   const utf16 = utf16WithoutBom(bytes);
   if (utf16) return finish(bytes, utf16, "detector");
   const guess = detectCharset(bytes);
@@ -42,7 +54,18 @@ function finish(bytes: Uint8Array, charset: string, via: Decoded["via"]): Decode
     warnings.push(
       `decoding as ${charset} (${via}) gave ${bad} replacement characters (${((100 * bad) / text.length).toFixed(2)}% of the text): the charset may be wrong`,
     );
+  const mojibake = text.match(MOJIBAKE)?.length ?? 0;
+  if (mojibake >= 3 && mojibake / Math.max(1, text.length) > MAX_REPLACEMENT_SHARE)
+    warnings.push(`the text read as ${charset} looks like UTF-8 decoded twice (${mojibake} sequences such as "Ã©")`);
   return { text, charset, via, warnings };
+}
+
+/** UTF-8 read as windows-1252: "Ã©" for "é", "â€™" for "’". */
+const MOJIBAKE = /[ÂÃ][\u00a0-\u00bf]|â€[\u2122\u0153\u009d\u02dc\u201c\u201d\u2019\u2018\u00a6]/g;
+
+function hasMultibyte(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] ?? 0) >= 0x80) return true;
+  return false;
 }
 
 export function bomCharset(b: Uint8Array): string | null {

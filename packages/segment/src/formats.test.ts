@@ -138,6 +138,20 @@ describe("segmentFile on PDF", () => {
     );
   });
 
+  it("reads a two-column page column by column", async () => {
+    const pdf = await PDFDocument.create();
+    const font = await pdf.embedFont(StandardFonts.Helvetica);
+    const page = pdf.addPage([595, 842]);
+    page.drawText("Two columns of news", { x: 50, y: 790, size: 18, font });
+    const left = ["The left column starts the story", "and goes on in this line of it,", "ending here at last."];
+    const right = ["The right column tells another", "story that should come after", "the left one in reading order."];
+    for (const [i, l] of left.entries()) page.drawText(l, { x: 50, y: 740 - i * 13, size: 10, font });
+    for (const [i, l] of right.entries()) page.drawText(l, { x: 320, y: 740 - i * 13, size: 10, font });
+    const docs = await segment("columns.pdf", await pdf.save());
+    expect(docs[0]?.title).toBe("Two columns of news");
+    expect(paras(docs[0])).toEqual([left.join(" "), right.join(" ")]);
+  });
+
   it("rejects a corrupt PDF as invalid input", async () => {
     const bytes = new TextEncoder().encode("%PDF-1.7\nthis is not really a pdf\n%%EOF");
     await expect(segment("bad.pdf", bytes)).rejects.toBeInstanceOf(InvalidInputError);
