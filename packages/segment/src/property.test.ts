@@ -83,6 +83,21 @@ describe("spans for any input", () => {
       { numRuns: 500 },
     ));
 
+  it("holds for the documents of any HTML page", async () =>
+    fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 4 }), async (blocks) => {
+        const body = blocks.map((b) => `<p>${b.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</p>`).join("\n");
+        const html = `<html><body><article><h1>A headline</h1>${body}</article><nav><a href="/">Home</a></nav></body></html>`;
+        const bytes = new TextEncoder().encode(html);
+        const docs = await segmentFile({ file: fileMeta("x.html", "text/html", bytes.length), bytes });
+        for (const d of docs) {
+          checkDocument(d.text, d.paragraphs, d.sentences);
+          for (const m of d.sourceMap) expect(m.srcEnd).toBeLessThanOrEqual(html.length);
+        }
+      }),
+      { numRuns: 200 },
+    ));
+
   it("holds for the documents of any Markdown file", async () =>
     fc.assert(
       fc.asyncProperty(text, async (t) => {
