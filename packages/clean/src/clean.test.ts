@@ -340,11 +340,24 @@ describe("normalisation with offsets", () => {
 
 describe("too much removed", () => {
   it("throws a non-retryable error instead of emptying a document", async () => {
-    const clean = createCleaner({ lines: createInMemoryLineMemory(), options: { maxRemovedShare: 0.3 } });
+    const clean = createCleaner({
+      lines: createInMemoryLineMemory(),
+      options: { maxRemovedShare: 0.3, minCheckedChars: 10 },
+    });
     const src =
       "Menu\nHome\nThe committee met on Monday to discuss the plans for the new library in town.\nShare this\nComments\nSubscribe now\nFollow us\nSign in\nContact";
     const err = await clean(docFromSource(src, { start: 0, end: src.length })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SiftError);
     expect(err).toMatchObject({ code: "CLEAN_REMOVES_TOO_MUCH", retryable: false });
+    expect((err as Error).message).toMatch(/doc a+-0: cleaning would remove \d+% of its text \(limit 30%\)/);
+  });
+
+  it("lets a short stray line go without a dead letter", async () => {
+    const clean = createCleaner({ lines: createInMemoryLineMemory() });
+    const src = "The council met on Monday to discuss the plans for the new library in town.\nShare this";
+    const doc = docFromSource(src, { start: 0, end: src.length });
+    const out = await clean({ ...doc, text: "abc-de/fg", paragraphs: [{ start: 0, end: 9 }], sourceMap: [] });
+    expect(out.text).toBe("");
+    expect(out.removed.map((r) => r.reason)).toEqual(["desk code"]);
   });
 });

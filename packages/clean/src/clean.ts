@@ -46,6 +46,11 @@ export interface CleanerOptions extends NormalizeOptions {
    */
   maxRemovedShare?: number;
   /**
+   * The share check applies once at least this many characters would go: a teaser's stray counter is not worth a dead letter.
+   * @default 100
+   */
+  minCheckedChars?: number;
+  /**
    * A line seen in at least this many documents of one source is chrome.
    * @default 3
    */
@@ -136,6 +141,7 @@ function mapSpans(spans: Span[], stages: Stage[], cuts: number[], text: string):
 export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
   const maxShare = options.maxRemovedShare ?? 0.6;
   const minRepeats = options.minRepeats ?? 3;
+  const minChecked = options.minCheckedChars ?? 100;
   const passes = normalizePasses(options);
   return async (doc: SegmentedDocument): Promise<CleanedDocument> => {
     const text = doc.text;
@@ -170,7 +176,7 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
     const chrome = verdicts.filter((v) => v.reason !== null);
     const bodyChars = lines.reduce((n, l) => n + l.text.length, 0);
     const removedChars = chrome.reduce((n, v) => n + v.line.text.length, 0);
-    if (bodyChars > 0 && removedChars / bodyChars > maxShare)
+    if (bodyChars > 0 && removedChars >= minChecked && removedChars / bodyChars > maxShare)
       throw new TooMuchRemovedError(doc.docId, removedChars / bodyChars, maxShare);
 
     // a removed line takes its line break with it; the whitespace pass tidies what is left

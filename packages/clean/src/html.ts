@@ -300,7 +300,9 @@ function relatedDocuments(blocks: Block[], skip: Set<Block>, used: Set<Block>): 
       if (skip.has(next) || next.linkChars / Math.max(1, n) > 0.5) continue;
       used.add(next);
       if (n < 40 && /\bago$|\d{4}|^\d{1,2}[:.]\d{2}/.test(next.text)) doc.source.published = next.text;
-      else doc.blocks.push({ text: next.text, kind: "paragraph", srcStart: next.srcStart, srcEnd: next.srcEnd });
+      // counters and labels ("2", "Video") are not text of the item
+      else if (n >= 20 && next.text.includes(" "))
+        doc.blocks.push({ text: next.text, kind: "paragraph", srcStart: next.srcStart, srcEnd: next.srcEnd });
     }
     out.push(doc);
   }
