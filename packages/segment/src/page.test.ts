@@ -198,3 +198,17 @@ describe("segmentFile on a page from another site with other chrome", () => {
     expect(docs.map((d) => d.paragraphs.length)).toEqual([5, 1, 1]);
   });
 });
+
+describe("segmentFile on a text with a date line inside it", () => {
+  it("does not split the text there", async () => {
+    const page = [
+      "Diary of a voyage",
+      "We left the harbour early and sailed north along the coast for most of the day.",
+      "July 21, 2025",
+      "The wind dropped in the afternoon and we anchored in a quiet bay for the night.",
+    ].join("\n");
+    const docs = await segmentText(page);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.paragraphs).toHaveLength(3);
+  });
+});

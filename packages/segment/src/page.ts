@@ -175,7 +175,9 @@ export function draftTextPage(text: string, mtime: string | undefined): Draft[] 
     if (beforeIsTitle) items.push({ begin: before, title: before, bodyFrom: after, header: h });
     else if (nonBlank(after) && isTitleLike(lineText(after)))
       items.push({ begin: h.first, title: after, bodyFrom: after + 1, header: h });
-    else items.push({ begin: h.first, title: null, bodyFrom: after, header: h });
+    else if (h.source.site !== undefined || h.source.author !== undefined)
+      items.push({ begin: h.first, title: null, bodyFrom: after, header: h });
+    // a date alone, with no headline next to it, is part of the text it stands in
   }
   const firstBegin = items[0]?.begin ?? ls.length;
   let hasLead = false;
