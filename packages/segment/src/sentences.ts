@@ -70,21 +70,32 @@ export function splitSentences(text: string, within: Span): Span[] {
     const s = trimSpan(text, a, b);
     if (s) out.push(s);
   };
-  for (let i = lo; i < hi; i++) {
-    if (plan && split < plan.splits.length && i === plan.splits[split]) {
-      push(sentStart, i);
-      sentStart = i;
+  const stops = /[.?!\u2026]/g;
+  let i = lo;
+  while (i < hi) {
+    stops.lastIndex = i;
+    const found = stops.exec(text);
+    const at = found && found.index < hi ? found.index : hi;
+    // list items that start before the next stop
+    while (plan && split < plan.splits.length && (plan.splits[split] ?? hi) <= at) {
+      const s = plan.splits[split] ?? hi;
+      if (s >= sentStart) {
+        push(sentStart, s);
+        sentStart = s;
+      }
       split++;
     }
-    const c = text.charCodeAt(i);
-    if (c !== DOT && c !== QUESTION && c !== BANG && c !== ELLIPSIS) continue;
-    if (plan?.skip.has(i)) continue;
-    const d = decide(text, i, hi, sentStart);
+    if (at >= hi) break;
+    if (plan?.skip.has(at)) {
+      i = at + 1;
+      continue;
+    }
+    const d = decide(text, at, hi, sentStart);
     if (d.boundary >= 0) {
       push(sentStart, d.boundary);
       sentStart = d.boundary;
     }
-    i = d.resume - 1;
+    i = d.resume;
   }
   push(sentStart, hi);
   return out;
@@ -152,8 +163,8 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
   if (tok.includes("@") || tok.includes("/") || tok.startsWith("www")) return yes;
   const low = tok.toLowerCase();
   const last = tok.charCodeAt(tok.length - 1);
-  const endsAlnum = /[\p{L}\p{N}]$/u.test(tok);
   if (nextDigit) {
+    const endsAlnum = isAlnumAt(tok, tok.length - 1);
     if (BEFORE_NUMBER.has(low) || MONTHS.has(low) || PREPOSITIVE.has(low) || PLACE_ABBR.has(low)) return noMore;
     if (tok.length === 1 || !endsAlnum || DOTTED.test(tok)) return noMore; // "U.S. 30-year bonds"
     return yes;
@@ -202,8 +213,22 @@ function spacedDotFollows(text: string, at: number, end: number): boolean {
 
 function nextWord(text: string, m: number, end: number): { word: string; dotted: boolean } {
   let e = m;
-  while (e < end && /[\p{L}'’]/u.test(text[e] ?? "")) e++;
+  while (e < end && e < m + 24) {
+    const c = text.charCodeAt(e);
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 || c === 0x2019) e++;
+    else if (c >= 128 && LETTER.test(text[e] ?? "")) e++;
+    else break;
+  }
   return { word: text.slice(m, e), dotted: text.charCodeAt(e) === DOT };
+}
+
+const LETTER = /\p{L}/u;
+const ALNUM = /[\p{L}\p{N}]/u;
+
+function isAlnumAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57)) return true;
+  return c >= 128 && ALNUM.test(s[i] ?? "");
 }
 
 const MARKER = /^(?:(\d{1,3})|([a-zA-Z]))(\.\)|\)|\.)(?=\s)/;
