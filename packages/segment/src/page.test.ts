@@ -212,3 +212,43 @@ describe("segmentFile on a text with a date line inside it", () => {
     expect(docs[0]?.paragraphs).toHaveLength(3);
   });
 });
+
+describe("segmentFile on a related list with no source lines", () => {
+  const item = (title: string) => [
+    title,
+    `${title} — the text of this item goes on long enough to be a paragraph of prose.`,
+  ];
+  it("splits after a section heading, at runs of blank lines, each item under its headline", async () => {
+    const page = [
+      "Main story headline",
+      "The main story has a body that is long enough to be a paragraph, with a full stop at the end.",
+      "",
+      "Read next",
+      "",
+      "",
+      ...item("First related headline"),
+      "",
+      "",
+      ...item("Second related headline"),
+    ].join("\n");
+    const docs = await segmentText(page);
+    expect(docs.map((d) => [d.role, d.title])).toEqual([
+      ["main", "Main story headline"],
+      ["related", "First related headline"],
+      ["related", "Second related headline"],
+    ]);
+  });
+
+  it("keeps a text whose sections have no heading above them as one document", async () => {
+    const page = [
+      "The first part ends with a sentence.",
+      "",
+      "",
+      ...item("Part two"),
+      "",
+      "",
+      ...item("Part three"),
+    ].join("\n");
+    expect(await segmentText(page)).toHaveLength(1);
+  });
+});

@@ -179,6 +179,7 @@ export function draftTextPage(text: string, mtime: string | undefined): Draft[] 
       items.push({ begin: h.first, title: null, bodyFrom: after, header: h });
     // a date alone, with no headline next to it, is part of the text it stands in
   }
+  if (items.length === 0) items.push(...listedItems(text, ls));
   const firstBegin = items[0]?.begin ?? ls.length;
   let hasLead = false;
   for (let i = 0; i < firstBegin; i++) if (nonBlank(i)) hasLead = true;
@@ -218,4 +219,43 @@ export function draftTextPage(text: string, mtime: string | undefined): Draft[] 
 function claimed(items: Item[], line: number): boolean {
   const last = items[items.length - 1];
   return last !== undefined && (last.title === line || (last.header?.last ?? -1) >= line);
+}
+
+/** Blank lines in a row that set items of a list apart. */
+const ITEM_GAP = 2;
+
+/**
+ * Items with no source lines: after a short section heading and a run of blank lines, blocks set apart by
+ * runs of blank lines, each a headline over its text ("Related Articles" / "" / "" / "Headline" / "Text…").
+ */
+function listedItems(text: string, ls: Line[]): Item[] {
+  const blocks: Array<{ first: number; last: number; gapBefore: number }> = [];
+  let gap = 0;
+  for (let i = 0; i < ls.length; i++) {
+    if ((ls[i] as Line).blank) {
+      gap++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < ls.length && !(ls[j + 1] as Line).blank) j++;
+    blocks.push({ first: i, last: j, gapBefore: i === 0 ? Number.POSITIVE_INFINITY : gap });
+    gap = 0;
+    i = j;
+  }
+  const lineText = (i: number) => text.slice((ls[i] as Line).start, (ls[i] as Line).end);
+  const itemLike = (b: { first: number; last: number; gapBefore: number }) =>
+    b.gapBefore >= ITEM_GAP &&
+    b.last > b.first &&
+    isTitleLike(lineText(b.first)) &&
+    !isTitleLike(lineText(b.first + 1)) &&
+    lineText(b.first + 1).length >= 60;
+  // the trailing run of item-like blocks
+  let k = blocks.length;
+  while (k > 0 && itemLike(blocks[k - 1] as (typeof blocks)[number])) k--;
+  if (blocks.length - k < 2 || k === 0) return [];
+  const before = blocks[k - 1] as (typeof blocks)[number];
+  const heading = lineText(before.last);
+  const isHeading = isTitleLike(heading) && heading.split(/\s+/).length <= 6 && !/[.!?]$/.test(heading);
+  if (!isHeading) return [];
+  return blocks.slice(k).map((b) => ({ begin: b.first, title: b.first, bodyFrom: b.first + 1, header: null }));
 }
