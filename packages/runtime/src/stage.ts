@@ -28,6 +28,8 @@ export interface HandlerContext {
   seq: number;
   /** Tells the server the work goes on, so the message is not redelivered. */
   working(): void;
+  /** Adds fields to the one line logged for this message. */
+  note(fields: Record<string, unknown>): void;
 }
 
 export interface StageOptions<S extends z.ZodType> {
@@ -114,6 +116,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     const keepAlive = setInterval(() => m.working(), Math.max(200, config.ACK_WAIT_MS / 3));
     let body: unknown;
     let ids: { fileId?: string; docId?: string; file?: FileMeta } = {};
+    const notes: Record<string, unknown> = {};
     const mlog = () => log.child({ seq: m.seq, attempt, ...pickIds(ids) });
     try {
       body = await publisher.readBody(m.data, m.headers);
@@ -132,7 +135,13 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         return;
       }
       ids = o.describe?.(parsed.data) ?? guessIds(parsed.data);
-      const out = await o.handle(parsed.data, { log: mlog(), attempt, seq: m.seq, working: () => m.working() });
+      const out = await o.handle(parsed.data, {
+        log: mlog(),
+        attempt,
+        seq: m.seq,
+        working: () => m.working(),
+        note: (fields) => Object.assign(notes, fields),
+      });
       for (const msg of out) {
         const checked = msg.schema.safeParse(msg.message);
         if (!checked.success)
@@ -142,7 +151,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       m.ack();
       metrics.processed.inc();
       metrics.duration.observe((performance.now() - started) / 1000);
-      mlog().info({ ms: elapsed(started), out: out.length }, "message handled");
+      mlog().info({ ...notes, ms: elapsed(started), out: out.length }, "message handled");
     } catch (err) {
       const last = attempt >= config.MAX_DELIVER;
       if (isPermanentError(err) || last) {

@@ -73,7 +73,7 @@ async function main() {
       await writeAtomic(join(dirs.output, name), `${JSON.stringify(output, null, 2)}\n`);
       const relative = `output/${name}`;
       await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
-      ctx.log.info({ output: relative, documents: docs.length }, "output written");
+      ctx.note({ output: relative, documents: docs.length });
       const id = `${m.fileId}@sink`;
       return [
         {
@@ -128,7 +128,7 @@ async function main() {
           (s) => ({ ...s, state: "failed" }),
         );
       }
-      ctx.log.warn({ stage: m.stage, code: m.error.code, reason: m.error.message, failed: stored }, "file failed");
+      ctx.note({ failedStage: m.stage, code: m.error.code, reason: m.error.message, failed: `failed/${stored}` });
       return [];
     },
   });
@@ -161,7 +161,7 @@ async function main() {
       });
       await publisher.publish(dlqSubject(a.consumer), letter, id);
       await jsm.streams.deleteMessage(a.stream, a.stream_seq);
-      ctx.log.warn({ stage: a.consumer, seq: a.stream_seq }, "undeliverable message dead-lettered");
+      ctx.note({ failedStage: a.consumer, failedSeq: a.stream_seq });
       return [];
     },
   });
