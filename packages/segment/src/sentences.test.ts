@@ -68,6 +68,22 @@ describe("splitSentences on news English", () => {
       ["Kremlin acknowledges strain in Russia-Azerbaijan relations"],
     ],
     ["It ended 3-1. 10 people were hurt, officials said.", ["It ended 3-1.", "10 people were hurt, officials said."]],
+    [
+      "Sen. Elizabeth Warren (D-Mass.) said so. Gov. Gavin Newsom did not.",
+      ["Sen. Elizabeth Warren (D-Mass.) said so.", "Gov. Gavin Newsom did not."],
+    ],
+    [
+      "Markets opened at 9:30 a.m. EST on Monday. No. 10 Downing St. said nothing.",
+      ["Markets opened at 9:30 a.m. EST on Monday.", "No. 10 Downing St. said nothing."],
+    ],
+    [
+      "U.S. President Donald J. Trump spoke in St. Louis. He said: 'No.' Then he left.",
+      ["U.S. President Donald J. Trump spoke in St. Louis.", "He said: 'No.'", "Then he left."],
+    ],
+    [
+      "The yield on U.S. 10-year notes rose. Wham! - the duo - split in 1986.",
+      ["The yield on U.S. 10-year notes rose.", "Wham! - the duo - split in 1986."],
+    ],
   ];
   for (const [text, expected] of cases)
     it(JSON.stringify(text.slice(0, 50)), () => expect(split(text)).toEqual(expected));

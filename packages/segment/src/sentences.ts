@@ -18,12 +18,12 @@ const words = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
 
 /** Titles before a name: never the end of a sentence. */
 const PREPOSITIVE = words(`mr mrs ms mssrs messrs mme mlle dr prof gen lt col maj capt cmdr cmdt sgt cpl pvt adm
-  brig gov sen rep reps rev hon pres supt insp det atty amb sens fr msgr sr. gov. lieut`);
+  brig gov sen rep reps rev hon pres supt insp det atty amb sens fr msgr lieut`);
 /** Prepositive but also a street ("Main St.") or a mountain: a sentence may end there. */
 const PLACE_ABBR = words("st mt ft ave blvd rd hwy pt");
 /** Abbreviations that come before a number ("p. 55", "No. 10", "Jan. 5"). */
 const BEFORE_NUMBER = words(`no nos vol vols p pp ch chap fig figs art arts sec secs para paras pt pts ed eds op
-  cf approx ca c est tel ext rm ste apt bldg nr num n° ref refs sch col cols div mi km kg lb lbs oz ft in yd`);
+  cf approx ca c est tel ext rm ste apt bldg nr num n° ref refs sch col cols div mi km kg lb lbs oz ft yd`);
 const MONTHS = words("jan feb mar apr jun jul aug sep sept oct nov dec");
 /** Abbreviations after which a sentence ends only when a typical sentence opener follows. */
 const GENERAL = words(`inc corp co cos ltd llc plc bros jr sr esq etc al vs v dept univ assn assoc est approx
@@ -162,7 +162,6 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
   if (tok.length === 0) return yes;
   if (tok.includes("@") || tok.includes("/") || tok.startsWith("www")) return yes;
   const low = tok.toLowerCase();
-  const last = tok.charCodeAt(tok.length - 1);
   if (nextDigit) {
     const endsAlnum = isAlnumAt(tok, tok.length - 1);
     if (BEFORE_NUMBER.has(low) || MONTHS.has(low) || PREPOSITIVE.has(low) || PLACE_ABBR.has(low)) return noMore;
@@ -171,7 +170,7 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
   }
   if (!nextUpper && !OPENERS.has(text.charCodeAt(k))) {
     // a dash, a number sign, a symbol: still a new sentence after an ordinary word
-    return isAbbreviation(tok, low, last) ? noMore : yes;
+    return isAbbreviation(tok, low) ? noMore : yes;
   }
   const next = nextWord(text, m, end);
   const starter = STARTERS.has(next.word.toLowerCase()) && !next.dotted;
@@ -190,11 +189,11 @@ function decide(text: string, i: number, end: number, sentStart: number): Decisi
     return yes;
   }
   if (GENERAL.has(low)) return starter || title ? yes : noMore;
-  if (MONTHS.has(low) && last !== DOT) return starter ? yes : noMore;
+  if (MONTHS.has(low)) return starter ? yes : noMore;
   return yes;
 }
 
-function isAbbreviation(tok: string, low: string, _last: number): boolean {
+function isAbbreviation(tok: string, low: string): boolean {
   return (
     PREPOSITIVE.has(low) ||
     GENERAL.has(low) ||
