@@ -71,20 +71,13 @@ export async function scoreSideBySide(pages: DevPage[]): Promise<SideBySide> {
   };
 }
 
-/** Plain-text documents for the text cleaner: prose with chrome lines around it. */
+/** Plain-text documents for the text cleaner: about 4 KB of prose (20 paragraphs) with chrome lines around it. */
 function textDocs(n: number): SegmentedDocument[] {
   const para =
     "The council met on Monday to discuss the plans for the new library, and members agreed that the building should open next spring after a long debate.";
   return Array.from({ length: n }, (_, i) => {
-    const text = [
-      "Menu",
-      "Share this",
-      para,
-      `${para} Item ${i}.`,
-      para.replace("Monday", "Friday"),
-      "Comments",
-      "Related Articles",
-    ].join("\n");
+    const body = Array.from({ length: 20 }, (_, k) => `${para} Item ${i * 20 + k} was noted\u00a0too.`);
+    const text = ["Menu", "Share this", ...body, "Comments", "Related Articles"].join("\n");
     const fileId = "c".repeat(64);
     return {
       file: {
@@ -136,7 +129,7 @@ export const benchClean: BenchSection = async ({ quick, shared }) => {
       note: "skipped: article-extraction-dev absent",
     });
   }
-  const docs = textDocs(quick ? 300 : 3000);
+  const docs = textDocs(quick ? 100 : 1000);
   const clean = createCleaner({ lines: createInMemoryLineMemory() });
   const bytes = docs.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
   const t = performance.now();

@@ -10,7 +10,7 @@ import {
 import { bodyLines, classifyLines, leadingSourceLines, lineFeatures, lineKey } from "./chrome.js";
 import { type Applied, applyEdits, composeMaps, type Edit, mapOffset } from "./edits.js";
 import { extractHtml } from "./html.js";
-import { type NormalizeOptions, normalizePasses, normalizeText } from "./normalize.js";
+import { type NormalizeOptions, normalizePasses, normalizeText, repairMojibake } from "./normalize.js";
 
 /** Remembers, per source, in how many documents each line key was seen. */
 export interface LineMemory {
@@ -149,14 +149,16 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
     const bodyStart = titled ? (doc.title?.length ?? 0) : 0;
     const lines = bodyLines(text, bodyStart);
     const feats = lines.map((l) => lineFeatures(l.text));
-    const lineKeys = lines.map((l) => lineKey(l.text));
-    // short lines are chrome candidates; the two longest prose lines tell whether this document came before
-    const probes = lines
-      .map((l, i) => ({ len: l.text.length, key: lineKeys[i] ?? "", prose: feats[i]?.prose }))
-      .filter((l) => l.prose)
+    // only short lines and the longest prose lines are remembered, so only they need a key
+    const longest = lines
+      .map((l, i) => ({ i, len: l.text.length }))
+      .filter(({ i }) => feats[i]?.prose)
       .sort((a, b) => b.len - a.len)
       .slice(0, 2)
-      .map((l) => l.key);
+      .map(({ i }) => i);
+    const lineKeys = lines.map((l, i) => (l.text.length < 200 || longest.includes(i) ? lineKey(l.text) : ""));
+    // short lines are chrome candidates; the two longest prose lines tell whether this document came before
+    const probes = longest.map((i) => lineKeys[i] ?? "");
     const candidates = lineKeys.filter((_, i) => (lines[i]?.text.length ?? 0) < 200);
     const keys = [...new Set([...candidates, ...probes])];
     const counts = keys.length > 0 ? await memory.record(sourceKey(doc), keys) : new Map<string, number>();
@@ -186,9 +188,13 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
       text: "",
     }));
     const stages: Stage[] = [{ applied: applyEdits(text, cutEdits) }];
+    let repaired = 0;
     for (const pass of passes) {
       const prev = stages[stages.length - 1]?.applied.text ?? text;
-      stages.push({ applied: applyEdits(prev, pass(prev)) });
+      const edits = pass(prev);
+      if (pass === repairMojibake) repaired = edits.length;
+      // a pass with nothing to do adds no stage: no copy, no map to compose
+      if (edits.length > 0) stages.push({ applied: applyEdits(prev, edits) });
     }
     const out = stages[stages.length - 1]?.applied.text ?? text;
     const cuts = cutEdits.map((e) => mapThrough(stages, e.start, "start"));
@@ -211,7 +217,6 @@ export function createCleaner({ lines: memory, options = {} }: CleanerDeps) {
       }),
     ];
     const warnings = [...doc.warnings];
-    const repaired = stages[1]?.applied.edits.length ?? 0;
     if (repaired > 0) warnings.push(`repaired ${repaired} mojibake sequence(s) (UTF-8 read as windows-1252)`);
 
     const source = { ...doc.source };

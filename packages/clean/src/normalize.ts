@@ -42,7 +42,7 @@ export const repairMojibake: NormalizePass = (text) => {
 };
 
 /** Zero-width space, word joiner, BOM, soft hyphen, Mongolian vowel separator, stray C0/C1 controls. */
-const INVISIBLE = /(?:[\u200B\u2060\uFEFF\u00AD\u180E]|(?![\t\n\r\f\v])\p{Cc})+/gu;
+const INVISIBLE = /(?:[\u200B\u2060\uFEFF\u00AD\u180E]|[^\P{Cc}\t\n\r\f\v])+/gu;
 
 /** Removes invisible characters (ZWJ/ZWNJ and bidi marks stay: some scripts need them). */
 export const removeInvisible: NormalizePass = (text) =>
@@ -92,11 +92,15 @@ const GLUED = /(?<![\p{L}\p{N}.@/:_-])(\p{L}*\p{Ll}{2})([.!?])(\p{Lu}\p{Ll}+)(?!
  * capitalised word, with no URL, e-mail or abbreviation shape around. Camel-case joins
  * ("AntonovWriting") stay: names like "McDonald" or "iPhone" look the same.
  */
+const GLUED_HINT = /\p{Ll}[.!?]\p{Lu}/u;
+
 export const splitGluedSentences: NormalizePass = (text) =>
-  [...text.matchAll(GLUED)].map((m) => {
-    const at = m.index + (m[1] ?? "").length + 1;
-    return { start: at, end: at, text: " " };
-  });
+  !GLUED_HINT.test(text)
+    ? []
+    : [...text.matchAll(GLUED)].map((m) => {
+        const at = m.index + (m[1] ?? "").length + 1;
+        return { start: at, end: at, text: " " };
+      });
 
 /** Tabs, no-break and other Unicode spaces, CR and line separators become one plain space or "\n". */
 const SPACES =
