@@ -73,6 +73,13 @@ describe("extractHtml", () => {
   });
 });
 
+describe("extractHtml on odd input", () => {
+  it("returns an empty main document for empty or tag-less input", () => {
+    expect(extractHtml("").documents).toEqual([{ role: "main", title: null, blocks: [], source: {} }]);
+    expect(extractHtml("just text, no markup at all").documents[0]?.role).toBe("main");
+  });
+});
+
 describe("scorePage", () => {
   it("counts 4-token shingles as multisets", () => {
     expect(tokenize("It's a dog_1, é!")).toEqual(["It", "s", "a", "dog_1", "é"]);
@@ -93,6 +100,12 @@ describe("article-extraction-dev", () => {
     for (const f of readdirSync(`${devDir}html`).sort()) {
       const html = gunzipSync(readFileSync(`${devDir}html/${f}`)).toString("utf8");
       const pred = await extractMainText({ mediaType: "text/html", content: html }, deps);
+      for (const d of extractHtml(html).documents)
+        for (const b of d.blocks) {
+          expect(b.srcStart).toBeGreaterThanOrEqual(0);
+          expect(b.srcEnd).toBeGreaterThan(b.srcStart);
+          expect(b.srcEnd).toBeLessThanOrEqual(html.length);
+        }
       pairs.push({ gold: gold[f.replace(".html.gz", "")]?.articleBody ?? "", pred });
     }
     const s = scoreExtraction(pairs);
