@@ -91,6 +91,7 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
 describe("segmentFile on PDF", () => {
   async function makePdf(): Promise<Uint8Array> {
     const pdf = await PDFDocument.create();
+    pdf.setAuthor("Harbour Board");
     const font = await pdf.embedFont(StandardFonts.Helvetica);
     const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
     const p1 = pdf.addPage([595, 842]);
@@ -118,6 +119,7 @@ describe("segmentFile on PDF", () => {
     expect(docs).toHaveLength(1);
     const d = docs[0];
     expect(d?.title).toBe("Annual Report of the Harbour Board");
+    expect(d?.source).toEqual({ author: "Harbour Board" });
     expect(paras(d)).toEqual([
       "The harbour handled more ships this year than in any year before. Traffic rose by 12% as new routes opened to the south.",
       "Mr. Smith, the chairman, thanked the staff.",
@@ -150,6 +152,12 @@ describe("segmentFile on PDF", () => {
     const docs = await segment("columns.pdf", await pdf.save());
     expect(docs[0]?.title).toBe("Two columns of news");
     expect(paras(docs[0])).toEqual([left.join(" "), right.join(" ")]);
+  });
+
+  it("rejects a PDF with no text layer as invalid input, saying why", async () => {
+    const pdf = await PDFDocument.create();
+    pdf.addPage([595, 842]);
+    await expect(segment("scan.pdf", await pdf.save())).rejects.toThrow(/no text layer/);
   });
 
   it("rejects a corrupt PDF as invalid input", async () => {

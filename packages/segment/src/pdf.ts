@@ -26,6 +26,8 @@ export interface PdfText {
   /** Paragraph spans of `text`, in reading order. */
   paragraphs: Array<{ start: number; end: number; page: number }>;
   pages: number;
+  /** The author named in the document's information dictionary. */
+  author?: string;
 }
 
 type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
@@ -88,7 +90,10 @@ export async function extractPdfText(bytes: Uint8Array, name: string): Promise<P
         at += text.length;
       }
     }
-    return { text: parts.join(""), paragraphs, pages: doc.numPages };
+    const out: PdfText = { text: parts.join(""), paragraphs, pages: doc.numPages };
+    const info = (await doc.getMetadata().catch(() => null))?.info as { Author?: unknown } | undefined;
+    if (typeof info?.Author === "string" && info.Author.trim()) out.author = info.Author.trim();
+    return out;
   } finally {
     await doc.destroy();
   }
@@ -183,7 +188,7 @@ export function draftPdf(pdf: PdfText): Draft[] {
       role: "main",
       title,
       paragraphs: title ? pieces.slice(1) : pieces,
-      source: {},
+      source: pdf.author ? { author: pdf.author } : {},
       removed: [],
       warnings: [],
     },

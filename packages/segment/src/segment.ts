@@ -37,6 +37,11 @@ export async function segmentFile(input: SegmentInput): Promise<SegmentedDocumen
     else drafts = draftTextPage(decoded.text, file.mtime);
   } else if (mediaType === "application/pdf") {
     const pdf = await extractPdfText(bytes, file.name);
+    if (pdf.paragraphs.length === 0)
+      throw new InvalidInputError(
+        "NO_TEXT",
+        `${file.name}: no text layer in its ${pdf.pages} page(s) (a scanned PDF?)`,
+      );
     drafts = draftPdf(pdf);
   } else if (mediaType === DOCX) {
     drafts = draftDocx(await extractDocxText(bytes, file.name));
