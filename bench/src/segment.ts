@@ -160,7 +160,12 @@ async function documentRows(o: BenchOptions): Promise<BenchRow[]> {
   const page = join(o.shared, "fixtures", "news-page", "page.txt");
   if (existsSync(page)) files.push(["text/plain", "page.txt", readFileSync(page), "news-page fixture"]);
   else files.push(["text/plain", "sample.txt", new TextEncoder().encode(sample), "20 kB of news text"]);
-  files.push(["text/markdown", "sample.md", new TextEncoder().encode(`# Sample\n\n${paras.join("\n\n")}`), "20 kB"]);
+  files.push([
+    "text/markdown",
+    "sample.md",
+    new TextEncoder().encode(`# Sample\n\n${paras.join("\n\n")}`),
+    "news text",
+  ]);
   const dev = join(o.shared, "data", "article-extraction-dev", "html");
   if (existsSync(dev)) {
     const first = readdirSync(dev)

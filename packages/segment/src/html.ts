@@ -198,7 +198,9 @@ export function draftHtml(html: string): Draft[] {
         title = locate(vis, titleText, s, e);
       } else title = { text: titleText, srcStart: 0, srcEnd: 0 };
     }
-    return { role: d.role, title, paragraphs, source: { ...d.source }, removed: [], warnings: [] };
+    // a linked headline with no text of its own is a teaser, as on text pages
+    const role = d.role === "related" && paragraphs.length === 0 ? "teaser" : d.role;
+    return { role, title, paragraphs, source: { ...d.source }, removed: [], warnings: [] };
   });
   const main = drafts.find((d) => d.role === "main") ?? drafts[0];
   if (main) main.removed.push(...removed);
