@@ -6,6 +6,7 @@ import { type BenchRow, type BenchSection, formatTable } from "./table.js";
 const sections: Array<[string, () => Promise<BenchSection>]> = [
   ["segment", async () => (await import("./segment.js")).benchSegment],
   ["clean", async () => (await import("./clean.js")).benchClean],
+  ["tag", async () => (await import("./tag.js")).benchTag],
 ];
 
 async function main() {

@@ -16,12 +16,15 @@ export const GAZ_CATS = [
   "lockey",
 ] as const;
 export type GazCat = (typeof GAZ_CATS)[number];
+export const GAZ_FEATS = GAZ_CATS.map((cat) => ["B", "I", "L", "U"].map((part) => `g${cat}${part}`));
 
 export interface Resources {
   /** Lower-cased phrase (tokens joined by one space) → bit mask over GAZ_CATS. */
   gaz: Map<string, number>;
   /** Longest phrase in tokens. */
   gazMax: number;
+  /** Proper prefixes (in tokens) of the phrases, so a lookup stops early; built when absent. */
+  gazPrefixes?: Set<string>;
   /** Word → Brown cluster bit string. */
   clusters: Map<string, string>;
 }
@@ -73,21 +76,38 @@ export function shapeOf(w: string): string {
   return out;
 }
 
-const isUpper = (ch: string | undefined): boolean =>
+export const isUpper = (ch: string | undefined): boolean =>
   ch !== undefined && ch.toUpperCase() === ch && ch.toLowerCase() !== ch;
-const isLower = (ch: string | undefined): boolean =>
+export const isLower = (ch: string | undefined): boolean =>
   ch !== undefined && ch.toLowerCase() === ch && ch.toUpperCase() !== ch;
-const isAllCaps = (w: string): boolean => w.toUpperCase() === w && w.toLowerCase() !== w;
-const titleCase = (w: string): string => (w[0] ?? "") + w.slice(1).toLowerCase();
+export const isAllCaps = (w: string): boolean => w.toUpperCase() === w && w.toLowerCase() !== w;
+export const titleCase = (w: string): string => (w[0] ?? "") + w.slice(1).toLowerCase();
 
 function clusterOf(res: Resources, w: string): string | undefined {
   return res.clusters.get(w) ?? res.clusters.get(w.toLowerCase()) ?? res.clusters.get(titleCase(w));
+}
+
+/** The proper prefixes of the gazetteer phrases (built once per resources object). */
+export function gazPrefixes(res: Resources): Set<string> {
+  if (!res.gazPrefixes) {
+    const pre = new Set<string>();
+    for (const k of res.gaz.keys()) {
+      let at = k.indexOf(" ");
+      while (at > 0) {
+        pre.add(k.slice(0, at));
+        at = k.indexOf(" ", at + 1);
+      }
+    }
+    res.gazPrefixes = pre;
+  }
+  return res.gazPrefixes;
 }
 
 /** Gazetteer matches of a sentence: per token, the features "g<cat><part>". */
 function gazetteerFeatures(res: Resources, lower: string[], words: string[]): string[][] {
   const n = lower.length;
   const out: string[][] = Array.from({ length: n }, () => []);
+  const prefixes = gazPrefixes(res);
   for (let i = 0; i < n; i++) {
     const first = words[i] as string;
     if (!isUpper(first[0]) && !(first[0] !== undefined && first[0] >= "0" && first[0] <= "9")) continue;
@@ -95,17 +115,22 @@ function gazetteerFeatures(res: Resources, lower: string[], words: string[]): st
     for (let len = 1; len <= res.gazMax && i + len <= n; len++) {
       key = len === 1 ? (lower[i] as string) : `${key} ${lower[i + len - 1]}`;
       const mask = res.gaz.get(key);
-      if (mask === undefined) continue;
+      const more = prefixes.has(key);
+      if (mask === undefined) {
+        if (more) continue;
+        break;
+      }
       for (let c = 0; c < GAZ_CATS.length; c++) {
         if ((mask & (1 << c)) === 0) continue;
-        const cat = GAZ_CATS[c] as string;
-        if (len === 1) (out[i] as string[]).push(`g${cat}U`);
+        const [b, in_, l, u] = GAZ_FEATS[c] as string[];
+        if (len === 1) (out[i] as string[]).push(u as string);
         else {
-          (out[i] as string[]).push(`g${cat}B`);
-          for (let k = i + 1; k < i + len - 1; k++) (out[k] as string[]).push(`g${cat}I`);
-          (out[i + len - 1] as string[]).push(`g${cat}L`);
+          (out[i] as string[]).push(b as string);
+          for (let k = i + 1; k < i + len - 1; k++) (out[k] as string[]).push(in_ as string);
+          (out[i + len - 1] as string[]).push(l as string);
         }
       }
+      if (!more) break;
     }
   }
   return out;
@@ -145,67 +170,107 @@ export function docStats(sentences: string[][]): DocStats {
   return { lowerSeen, capMid, allCapsSentence };
 }
 
+/** Features a word gives by itself, whatever its context (cached per word at run time). */
+export interface WordGroups {
+  /** for the token itself */
+  cur: string[];
+  /** for the next token (this word is its left neighbour) */
+  prev: string[];
+  /** for the previous token */
+  next: string[];
+  /** two tokens on */
+  prev2: string[];
+  /** two tokens back */
+  next2: string[];
+  lower: string;
+  shape: string;
+}
+
+export function wordGroups(w: string, res: Resources, opts: FeatureOptions): WordGroups {
+  const l = w.toLowerCase();
+  const sh = shapeOf(w);
+  const cur: string[] = ["b", `w=${w}`, `l=${l}`, `s=${sh}`];
+  const len = l.length;
+  if (len > 1) cur.push(`p2=${l.slice(0, 2)}`, `x2=${l.slice(-2)}`);
+  if (len > 2) cur.push(`p3=${l.slice(0, 3)}`, `x3=${l.slice(-3)}`);
+  if (len > 3) cur.push(`p4=${l.slice(0, 4)}`, `x4=${l.slice(-4)}`);
+  if (len > 4) cur.push(`x5=${l.slice(-5)}`);
+  const prev = [`l-1=${l}`, `s-1=${sh}`, `w-1=${w}`];
+  const next = [`l+1=${l}`, `s+1=${sh}`, `w+1=${w}`];
+  if (opts.clusters) {
+    const c = clusterOf(res, w) ?? "";
+    if (c) cur.push(`c4=${c.slice(0, 4)}`, `c6=${c.slice(0, 6)}`, `c10=${c.slice(0, 10)}`, `c=${c}`);
+    else cur.push("c=none");
+    prev.push(`c-1=${c.slice(0, 6)}`, `c-1=${c.slice(0, 10)}`);
+    next.push(`c+1=${c.slice(0, 6)}`, `c+1=${c.slice(0, 10)}`);
+  }
+  return { cur, prev, next, prev2: [`l-2=${l}`], next2: [`l+2=${l}`], lower: l, shape: sh };
+}
+
+/** Stand-ins for the words before and after a sentence. */
+export function boundaryGroups(opts: FeatureOptions): { bos: WordGroups; eos: WordGroups } {
+  const bos: WordGroups = {
+    cur: [],
+    prev: ["l-1=<s>", "s-1=<s>", "w-1=<s>", ...(opts.clusters ? ["c-1=<s>", "c-1=<s>"] : [])],
+    next: [],
+    prev2: ["l-2=<s>"],
+    next2: [],
+    lower: "<s>",
+    shape: "<s>",
+  };
+  const eos: WordGroups = {
+    cur: [],
+    prev: [],
+    next: ["l+1=</s>", "s+1=</s>", "w+1=</s>", ...(opts.clusters ? ["c+1=</s>", "c+1=</s>"] : [])],
+    prev2: [],
+    next2: ["l+2=</s>"],
+    lower: "</s>",
+    shape: "</s>",
+  };
+  return { bos, eos };
+}
+
 /**
- * Local, gazetteer, cluster and document features of every token of a document, as strings.
- * `sentences` holds normalised token texts.
+ * The features of each token that depend on more than the word itself: shape and word bigrams,
+ * position, gazetteer matches and document evidence.
  */
-export function extractFeatures(
+export function contextFeatures(
   sentences: string[][],
+  groups: WordGroups[][],
   res: Resources,
-  opts: FeatureOptions = ALL_FEATURES,
+  opts: FeatureOptions,
 ): string[][][] {
   const stats = opts.document ? docStats(sentences) : null;
-  const out: string[][][] = [];
-  for (let s = 0; s < sentences.length; s++) {
-    const words = sentences[s] as string[];
+  return sentences.map((words, s) => {
     const n = words.length;
-    const lower = words.map((w) => w.toLowerCase());
-    const shapes = words.map(shapeOf);
-    const clusters = opts.clusters ? words.map((w) => clusterOf(res, w) ?? "") : null;
-    const gaz = opts.gazetteers ? gazetteerFeatures(res, lower, words) : null;
+    const g = groups[s] as WordGroups[];
+    const gaz = opts.gazetteers
+      ? gazetteerFeatures(
+          res,
+          g.map((x) => x.lower),
+          words,
+        )
+      : null;
     const headline = stats ? (stats.allCapsSentence[s] as boolean) : false;
-    const sent: string[][] = [];
-    for (let i = 0; i < n; i++) {
-      const w = words[i] as string;
-      const l = lower[i] as string;
-      const sh = shapes[i] as string;
-      const f: string[] = ["b", `w=${w}`, `l=${l}`, `s=${sh}`];
-      const len = l.length;
-      if (len > 1) f.push(`p2=${l.slice(0, 2)}`, `x2=${l.slice(-2)}`);
-      if (len > 2) f.push(`p3=${l.slice(0, 3)}`, `x3=${l.slice(-3)}`);
-      if (len > 3) f.push(`p4=${l.slice(0, 4)}`, `x4=${l.slice(-4)}`);
-      if (len > 4) f.push(`x5=${l.slice(-5)}`);
-      const prevL = i > 0 ? (lower[i - 1] as string) : "<s>";
-      const nextL = i + 1 < n ? (lower[i + 1] as string) : "</s>";
-      f.push(
-        `l-1=${prevL}`,
-        `l+1=${nextL}`,
-        `l-2=${i > 1 ? lower[i - 2] : "<s>"}`,
-        `l+2=${i + 2 < n ? lower[i + 2] : "</s>"}`,
-        `s-1=${i > 0 ? shapes[i - 1] : "<s>"}`,
-        `s+1=${i + 1 < n ? shapes[i + 1] : "</s>"}`,
-        `s-1s=${i > 0 ? shapes[i - 1] : "<s>"}|${sh}`,
-        `ss+1=${sh}|${i + 1 < n ? shapes[i + 1] : "</s>"}`,
-        `l-1l=${prevL}|${l}`,
-        `ll+1=${l}|${nextL}`,
-        `w-1=${i > 0 ? words[i - 1] : "<s>"}`,
-        `w+1=${i + 1 < n ? words[i + 1] : "</s>"}`,
-      );
+    return words.map((w, i) => {
+      const me = g[i] as WordGroups;
+      const sh = me.shape;
+      const l = me.lower;
+      const pv = i > 0 ? (g[i - 1] as WordGroups) : null;
+      const nx = i + 1 < n ? (g[i + 1] as WordGroups) : null;
+      const f: string[] = [
+        `s-1s=${pv ? pv.shape : "<s>"}|${sh}`,
+        `ss+1=${sh}|${nx ? nx.shape : "</s>"}`,
+        `l-1l=${pv ? pv.lower : "<s>"}|${l}`,
+        `ll+1=${l}|${nx ? nx.lower : "</s>"}`,
+      ];
       if (i === 0) f.push(`first|${sh}`);
       if (headline) f.push(`hl|${sh}`);
       if (n === 1) f.push("alone");
-      if (clusters) {
-        const c = clusters[i] as string;
-        if (c) f.push(`c4=${c.slice(0, 4)}`, `c6=${c.slice(0, 6)}`, `c10=${c.slice(0, 10)}`, `c=${c}`);
-        else f.push("c=none");
-        const cp = i > 0 ? (clusters[i - 1] as string) : "<s>";
-        const cn = i + 1 < n ? (clusters[i + 1] as string) : "</s>";
-        f.push(`c-1=${cp.slice(0, 6)}`, `c+1=${cn.slice(0, 6)}`, `c-1=${cp.slice(0, 10)}`, `c+1=${cn.slice(0, 10)}`);
-      }
       if (gaz) {
-        for (const g of gaz[i] as string[]) f.push(g);
-        if (i > 0) for (const g of gaz[i - 1] as string[]) f.push(`-${g}`);
-        if (i + 1 < n) for (const g of gaz[i + 1] as string[]) f.push(`+${g}`);
+        for (const x of gaz[i] as string[]) f.push(x);
+        if (i > 0) for (const x of gaz[i - 1] as string[]) f.push(`-${x}`);
+        if (i + 1 < n) for (const x of gaz[i + 1] as string[]) f.push(`+${x}`);
       }
       if (stats && isUpper(w[0])) {
         if (stats.lowerSeen.has(l)) f.push(headline ? "dLowH" : i === 0 ? "dLow0" : "dLow");
@@ -215,14 +280,38 @@ export function extractFeatures(
           else if (!stats.lowerSeen.has(l)) f.push(headline ? "dNoneH" : "dNone");
         }
       }
-      sent.push(f);
-    }
-    out.push(sent);
-  }
-  return out;
+      return f;
+    });
+  });
 }
 
-const TYPE_NAMES = ["PER", "ORG", "LOC", "MISC"];
+/**
+ * Local, gazetteer, cluster and document features of every token of a document, as strings.
+ * `sentences` holds normalised token texts.
+ */
+export function extractFeatures(
+  sentences: string[][],
+  res: Resources,
+  opts: FeatureOptions = ALL_FEATURES,
+): string[][][] {
+  const { bos, eos } = boundaryGroups(opts);
+  const groups = sentences.map((ws) => ws.map((w) => wordGroups(w, res, opts)));
+  const ctx = contextFeatures(sentences, groups, res, opts);
+  return ctx.map((sent, s) => {
+    const g = groups[s] as WordGroups[];
+    const n = g.length;
+    return sent.map((f, i) => [
+      ...(g[i] as WordGroups).cur,
+      ...(i > 0 ? (g[i - 1] as WordGroups) : bos).prev,
+      ...(i + 1 < n ? (g[i + 1] as WordGroups) : eos).next,
+      ...(i > 1 ? (g[i - 2] as WordGroups) : bos).prev2,
+      ...(i + 2 < n ? (g[i + 2] as WordGroups) : eos).next2,
+      ...f,
+    ]);
+  });
+}
+
+export const TYPE_NAMES = ["PER", "ORG", "LOC", "MISC"];
 
 /**
  * Second-stage features (Ratinov & Roth 2009, prediction aggregation): how the first stage labelled

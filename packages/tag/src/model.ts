@@ -1,5 +1,13 @@
 import { gunzipSync, gzipSync } from "node:zlib";
-import { aggregateFeatures, extractFeatures, type FeatureOptions, type Resources } from "./features.js";
+import {
+  aggregateFeatures,
+  boundaryGroups,
+  contextFeatures,
+  type FeatureOptions,
+  type Resources,
+  type WordGroups,
+  wordGroups,
+} from "./features.js";
 import { labelType, NUM_LABELS } from "./labels.js";
 import { emissions, viterbi, type Weights } from "./perceptron.js";
 
@@ -12,6 +20,8 @@ export interface NerModel {
   features: Map<string, number>;
   stage1: Weights;
   stage2: Weights;
+  /** Both stages' emission weights (in steps) side by side: row f is `[f * 2L, f * 2L + 2L)`. */
+  both: Int16Array;
   resources: Resources;
 }
 
@@ -29,8 +39,9 @@ interface ModelJson {
 
 /** Weight step of the quantised model. */
 const STEP = 0.01;
+/** A weight in steps, within int16 (the run-time weights are Int16Array). */
 const q = (x: number): number => {
-  const v = Math.round(x / STEP);
+  const v = Math.max(-32767, Math.min(32767, Math.round(x / STEP)));
   return v === 0 ? 0 : v; // no -0
 };
 
@@ -58,7 +69,7 @@ function decodeRows(rows: number[], n: number): Float32Array {
   let k = 0;
   for (let f = 0; f < n; f++) {
     const mask = rows[k++] as number;
-    for (let y = 0; y < L; y++) if (mask & (1 << y)) w[f * L + y] = (rows[k++] as number) * STEP;
+    for (let y = 0; y < L; y++) if (mask & (1 << y)) w[f * L + y] = rows[k++] as number;
   }
   return w;
 }
@@ -123,48 +134,138 @@ export function deserializeModel(bytes: Buffer): NerModel {
   });
   const clusters = new Map<string, string>();
   for (const [bits, words] of json.clusters) for (const w of words.split(" ")) clusters.set(w, bits);
-  const trans = (t: number[]) => Float32Array.from(t, (v) => v * json.step);
+  // weights stay in steps (whole numbers), so every path sums them exactly
+  const trans = (t: number[]) => Float32Array.from(t);
+  const w1 = decodeRows(json.stage1.rows, n);
+  const w2 = decodeRows(json.stage2.rows, n);
+  const both = new Int16Array(n * 2 * L);
+  for (let f = 0; f < n; f++)
+    for (let y = 0; y < L; y++) {
+      both[f * 2 * L + y] = w1[f * L + y] as number;
+      both[f * 2 * L + L + y] = w2[f * L + y] as number;
+    }
   return {
     options: json.options,
     features,
-    stage1: { w: decodeRows(json.stage1.rows, n), t: trans(json.stage1.trans) },
-    stage2: { w: decodeRows(json.stage2.rows, n), t: trans(json.stage2.trans) },
+    stage1: { w: w1, t: trans(json.stage1.trans) },
+    stage2: { w: w2, t: trans(json.stage2.trans) },
+    both,
     resources: { gaz, gazMax: json.gazMax, clusters },
   };
 }
 
-function toIds(features: Map<string, number>, tokenFeatures: string[][], extra?: string[][]) {
+interface CachedWord {
+  groups: WordGroups;
+  cur: Int32Array;
+  prev: Int32Array;
+  next: Int32Array;
+  prev2: Int32Array;
+  next2: Int32Array;
+}
+
+const lookup = (features: Map<string, number>, names: string[]): Int32Array => {
   const ids: number[] = [];
-  const offs = new Int32Array(tokenFeatures.length + 1);
-  for (let i = 0; i < tokenFeatures.length; i++) {
-    for (const name of tokenFeatures[i] as string[]) {
-      const id = features.get(name);
-      if (id !== undefined) ids.push(id);
-    }
-    if (extra)
-      for (const name of extra[i] as string[]) {
-        const id = features.get(name);
-        if (id !== undefined) ids.push(id);
-      }
-    offs[i + 1] = ids.length;
+  for (const name of names) {
+    const id = features.get(name);
+    if (id !== undefined) ids.push(id);
   }
-  return { feats: Int32Array.from(ids), offs };
+  return Int32Array.from(ids);
+};
+
+const caches = new WeakMap<NerModel, { words: Map<string, CachedWord>; bos: CachedWord; eos: CachedWord }>();
+const CACHE_LIMIT = 200_000;
+
+function cacheOf(model: NerModel) {
+  let c = caches.get(model);
+  if (!c) {
+    const { bos, eos } = boundaryGroups(model.options);
+    const cached = (g: WordGroups): CachedWord => ({
+      groups: g,
+      cur: lookup(model.features, g.cur),
+      prev: lookup(model.features, g.prev),
+      next: lookup(model.features, g.next),
+      prev2: lookup(model.features, g.prev2),
+      next2: lookup(model.features, g.next2),
+    });
+    c = { words: new Map(), bos: cached(bos), eos: cached(eos) };
+    caches.set(model, c);
+  }
+  return c;
+}
+
+function wordOf(model: NerModel, cache: ReturnType<typeof cacheOf>, w: string): CachedWord {
+  let c = cache.words.get(w);
+  if (!c) {
+    const g = wordGroups(w, model.resources, model.options);
+    c = {
+      groups: g,
+      cur: lookup(model.features, g.cur),
+      prev: lookup(model.features, g.prev),
+      next: lookup(model.features, g.next),
+      prev2: lookup(model.features, g.prev2),
+      next2: lookup(model.features, g.next2),
+    };
+    if (cache.words.size >= CACHE_LIMIT) cache.words.clear();
+    cache.words.set(w, c);
+  }
+  return c;
 }
 
 /** BILOU labels for every sentence of a document (normalised token texts), both stages. */
 export function labelDocument(model: NerModel, sentences: string[][]): Int32Array[] {
-  const local = extractFeatures(sentences, model.resources, model.options);
-  const decodeWith = (wts: Weights, extra?: string[][][]) =>
-    local.map((tf, s) => {
-      const n = tf.length;
-      const { feats, offs } = toIds(model.features, tf, extra?.[s]);
-      const em = new Float64Array(n * L);
-      const out = new Int32Array(n);
-      emissions(wts, feats, offs, n, em);
-      viterbi(em, wts.t, n, out);
-      return out;
-    });
-  const first = decodeWith(model.stage1);
+  const cache = cacheOf(model);
+  const words = sentences.map((ws) => ws.map((w) => wordOf(model, cache, w)));
+  const ctx = contextFeatures(
+    sentences,
+    words.map((ws) => ws.map((c) => c.groups)),
+    model.resources,
+    model.options,
+  );
+  const local = words.map((ws, s) => {
+    const n = ws.length;
+    const tf = ctx[s] as string[][];
+    const ids: number[] = [];
+    const offs = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      for (const arr of [
+        (ws[i] as CachedWord).cur,
+        (i > 0 ? (ws[i - 1] as CachedWord) : cache.bos).prev,
+        (i + 1 < n ? (ws[i + 1] as CachedWord) : cache.eos).next,
+        (i > 1 ? (ws[i - 2] as CachedWord) : cache.bos).prev2,
+        (i + 2 < n ? (ws[i + 2] as CachedWord) : cache.eos).next2,
+      ])
+        for (let k = 0; k < arr.length; k++) ids.push(arr[k] as number);
+      for (const name of tf[i] as string[]) {
+        const id = model.features.get(name);
+        if (id !== undefined) ids.push(id);
+      }
+      offs[i + 1] = ids.length;
+    }
+    return { ids, offs };
+  });
+  const decodeWith = (wts: Weights, feats: Int32Array, offs: Int32Array) => {
+    const n = offs.length - 1;
+    const em = new Float64Array(n * L);
+    const out = new Int32Array(n);
+    emissions(wts, feats, offs, n, em);
+    viterbi(em, wts.t, n, out);
+    return out;
+  };
+  const first = local.map(({ ids, offs }) => decodeWith(model.stage1, Int32Array.from(ids), offs));
   const types = first.map((ys) => Int8Array.from(ys, (y) => labelType(y)));
-  return decodeWith(model.stage2, aggregateFeatures(sentences, types));
+  const agg = aggregateFeatures(sentences, types);
+  return local.map(({ ids, offs }, s) => {
+    const tf = agg[s] as string[][];
+    const all: number[] = [];
+    const offs2 = new Int32Array(offs.length);
+    for (let i = 0; i + 1 < offs.length; i++) {
+      for (let k = offs[i] as number; k < (offs[i + 1] as number); k++) all.push(ids[k] as number);
+      for (const name of tf[i] as string[]) {
+        const id = model.features.get(name);
+        if (id !== undefined) all.push(id);
+      }
+      offs2[i + 1] = all.length;
+    }
+    return decodeWith(model.stage2, Int32Array.from(all), offs2);
+  });
 }

@@ -30,20 +30,33 @@ export function emissions(wts: Weights, feats: Int32Array, offs: Int32Array, n: 
   }
 }
 
+/** For each label, the labels that may precede it. */
+const PREVS: Int32Array[] = Array.from({ length: L }, (_, y) => {
+  const out: number[] = [];
+  for (let p = 0; p < L; p++) if (ALLOWED[p * L + y]) out.push(p);
+  return Int32Array.from(out);
+});
+let delta = new Float64Array(64 * L);
+let back = new Int32Array(64 * L);
+
 /** Best BILOU-valid label sequence under the scores. */
 export function viterbi(em: Float64Array, trans: Weights["t"], n: number, out: Int32Array): void {
   if (n === 0) return;
-  const delta = new Float64Array(n * L);
-  const back = new Int32Array(n * L);
+  if (delta.length < n * L) {
+    delta = new Float64Array(n * L * 2);
+    back = new Int32Array(n * L * 2);
+  }
   for (let y = 0; y < L; y++)
     delta[y] = ALLOWED[L * L + y] ? (em[y] as number) + (trans[L * L + y] as number) : Number.NEGATIVE_INFINITY;
   for (let i = 1; i < n; i++) {
+    const base = (i - 1) * L;
     for (let y = 0; y < L; y++) {
+      const prevs = PREVS[y] as Int32Array;
       let best = Number.NEGATIVE_INFINITY;
       let arg = 0;
-      for (let p = 0; p < L; p++) {
-        if (!ALLOWED[p * L + y]) continue;
-        const v = (delta[(i - 1) * L + p] as number) + (trans[p * L + y] as number);
+      for (let k = 0; k < prevs.length; k++) {
+        const p = prevs[k] as number;
+        const v = (delta[base + p] as number) + (trans[p * L + y] as number);
         if (v > best) {
           best = v;
           arg = p;

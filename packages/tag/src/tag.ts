@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import type { CleanedDocument, Entity, EntityLabel, TaggedDocument } from "@sift/contracts";
+import { labelDocumentFast } from "./fast.js";
 import { normToken } from "./features.js";
 import { chunksOfBilou, TYPES } from "./labels.js";
 import { baseName, entityIndex, joinTokens, linkMentions, type Mention } from "./link.js";
-import { deserializeModel, labelDocument, type NerModel } from "./model.js";
+import { deserializeModel, type NerModel } from "./model.js";
 import { ruleEntities } from "./rules.js";
 import { splitTokenSentences, type Token, tokenize } from "./tokenize.js";
 
@@ -14,6 +15,12 @@ export const MODEL_URL = new URL("../model/ner-model.json.gz", import.meta.url);
 
 const PUNCT = /^(?:[^\p{L}\p{N}]+|['’]s)$/u;
 const CONNECTOR = new Set(["of", "and", "for", "the", "on", "de", "du", "des", "la", "le", "&", "in", "to"]);
+/** News organisations that bylines and datelines name on their own. */
+const NEWS_AGENCIES = new Set(
+  "Reuters AFP AP Bloomberg Xinhua TASS Interfax Kyodo Yonhap Bernama Anadolu Dow Jones Agence EFE ANSA DPA Tanjug".split(
+    " ",
+  ),
+);
 const isCap = (s: string): boolean => /^\p{Lu}/u.test(s);
 
 interface Span {
@@ -39,7 +46,7 @@ function initials(tokens: Token[], a: number, b: number, withConnectors: boolean
 export function findEntities(model: NerModel, text: string): Entity[] {
   const tokens = tokenize(text);
   const sentences = splitTokenSentences(text, tokens);
-  const labels = labelDocument(
+  const labels = labelDocumentFast(
     model,
     sentences.map((s) => s.map((t) => normToken(t.text))),
   );
@@ -118,6 +125,60 @@ export function findEntities(model: NerModel, text: string): Entity[] {
       } else if (!sp) spans.push({ a: i, b: i + 1, label: exp.label, canonical });
     }
     reindex();
+  }
+
+  // a span made of two names the document knows apart, with other labels ("Lavrov China")
+  {
+    const votes = new Map<string, Map<EntityLabel, number>>();
+    const add = (k: string, label: EntityLabel) => {
+      const m = votes.get(k) ?? new Map<EntityLabel, number>();
+      m.set(label, (m.get(label) ?? 0) + 1);
+      votes.set(k, m);
+    };
+    for (const sp of spans) {
+      add(key(sp.a, sp.b), sp.label);
+      if (sp.label === "PER" && sp.b - sp.a > 1) add((tokens[sp.b - 1] as Token).text, "PER");
+    }
+    const top = (k: string): EntityLabel | undefined => {
+      let best: EntityLabel | undefined;
+      let n = 0;
+      for (const [label, c] of votes.get(k) ?? []) if (c > n) [best, n] = [label, c];
+      return best;
+    };
+    const split: Span[] = [];
+    for (const sp of spans) {
+      const whole = votes.get(key(sp.a, sp.b));
+      let done = false;
+      if (
+        sp.b - sp.a >= 2 &&
+        sp.canonical === undefined &&
+        whole &&
+        [...whole.values()].reduce((x, y) => x + y) === 1
+      ) {
+        for (let k = sp.a + 1; k < sp.b && !done; k++) {
+          const left = top(key(sp.a, k));
+          const right = top(key(k, sp.b));
+          if (left && right && left !== sp.label && right !== sp.label) {
+            split.push({ a: sp.a, b: k, label: left }, { a: k, b: sp.b, label: right });
+            done = true;
+          }
+        }
+      }
+      if (!done) split.push(sp);
+    }
+    if (split.length !== spans.length) {
+      spans = split;
+      reindex();
+    }
+  }
+
+  // news agencies read as surnames ("Bloomberg reported") when no person of that name is in the document
+  for (const sp of spans) {
+    if (sp.label !== "PER" || sp.b - sp.a !== 1) continue;
+    const w = (tokens[sp.a] as Token).text;
+    if (!NEWS_AGENCIES.has(w)) continue;
+    if (spans.some((o) => o.label === "PER" && o.b - o.a > 1 && (tokens[o.b - 1] as Token).text === w)) continue;
+    sp.label = "ORG";
   }
 
   // document consistency: a name found once is the same name where the model missed it

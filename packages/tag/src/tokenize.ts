@@ -41,6 +41,16 @@ export function tokenize(text: string): Token[] {
     const g = m.groups ?? {};
     let s = m[0];
     if (g.word !== undefined) {
+      // "Google-owned", "Atlanta-based": the name stands apart from a lower-case tail
+      const h = s.lastIndexOf("-");
+      if (h > 0 && /^\p{Lu}/u.test(s) && /^\p{Ll}+$/u.test(s.slice(h + 1))) {
+        const head = s.slice(0, h);
+        out.push({ text: head, start: i, end: i + head.length });
+        out.push({ text: "-", start: i + h, end: i + h + 1 });
+        out.push({ text: s.slice(h + 1), start: i + h + 1, end: i + s.length });
+        i += s.length;
+        continue;
+      }
       // split clitics and possessives: "Russia's" → "Russia" "'s", "don't" → "do" "n't"
       const q = s.search(/(?:n['’]t|['’]\p{L}+)$/u);
       if (q > 0 && CLITICS.test(s.slice(q))) {

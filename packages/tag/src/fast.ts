@@ -1,0 +1,419 @@
+import {
+  boundaryGroups,
+  GAZ_CATS,
+  GAZ_FEATS,
+  gazPrefixes,
+  isAllCaps,
+  isLower,
+  isUpper,
+  TYPE_NAMES,
+  titleCase,
+  type WordGroups,
+  wordGroups,
+} from "./features.js";
+import { labelType, NUM_LABELS } from "./labels.js";
+import type { NerModel } from "./model.js";
+import { viterbi } from "./perceptron.js";
+
+/*
+ * The run-time feature path. It computes the same features as `extractFeatures` +
+ * `aggregateFeatures` (a test checks it), but as ids: everything that depends on one word is
+ * worked out once per word type and cached, and the pair features are looked up by word ids, so
+ * tagging makes almost no new strings.
+ */
+
+const L = NUM_LABELS;
+
+interface Word {
+  w: string;
+  lower: string;
+  shape: string;
+  /** the title-case form of an all-caps word, else the word */
+  tc: string;
+  letters: boolean;
+  upper0: boolean;
+  lower0: boolean;
+  digit0: boolean;
+  allCaps: boolean;
+  cur: Int32Array;
+  prev: Int32Array;
+  next: Int32Array;
+  prev2: Int32Array;
+  next2: Int32Array;
+  lowerId: number;
+  shapeId: number;
+  firstF: number;
+  hlF: number;
+  /** gazetteer categories of the word alone, -1 for none */
+  gaz1: number;
+  gazPrefix: boolean;
+  /** a "|" in the word: pair features go through strings */
+  bar: boolean;
+}
+
+type PairMap = Map<number, Map<number, number>>;
+
+interface Fast {
+  words: Map<string, Word>;
+  bos: Word;
+  eos: Word;
+  lowerIds: Map<string, number>;
+  shapeIds: Map<string, number>;
+  pairs: { ll: PairMap; lln: PairMap; ss: PairMap; ssn: PairMap };
+  /** gazetteer feature ids by [prefix 0 none / 1 "-" / 2 "+"][cat * 4 + part] */
+  gaz: Int32Array[];
+  ids: Record<string, number>;
+  s1: Int32Array;
+  s1p: Int32Array;
+  s1n: Int32Array;
+  agg: Int32Array;
+  aggMost: Int32Array;
+  aggSome: Int32Array;
+  am: Int32Array;
+}
+
+const fasts = new WeakMap<NerModel, Fast>();
+const CACHE_LIMIT = 200_000;
+const PAIR_PREFIXES = { ll: "l-1l=", lln: "ll+1=", ss: "s-1s=", ssn: "ss+1=" } as const;
+
+function fastOf(model: NerModel): Fast {
+  const have = fasts.get(model);
+  if (have) return have;
+  gazPrefixes(model.resources);
+  const f = model.features;
+  const id = (name: string) => f.get(name) ?? -1;
+  const lowerIds = new Map<string, number>();
+  const shapeIds = new Map<string, number>();
+  const pairs = { ll: new Map(), lln: new Map(), ss: new Map(), ssn: new Map() } as Fast["pairs"];
+  const intern = (m: Map<string, number>, s: string) => {
+    let v = m.get(s);
+    if (v === undefined) {
+      v = m.size;
+      m.set(s, v);
+    }
+    return v;
+  };
+  for (const [name, fid] of f) {
+    for (const [k, prefix] of Object.entries(PAIR_PREFIXES) as Array<[keyof Fast["pairs"], string]>) {
+      if (!name.startsWith(prefix)) continue;
+      const rest = name.slice(prefix.length);
+      const bar = rest.indexOf("|");
+      if (bar < 0 || rest.indexOf("|", bar + 1) >= 0) continue;
+      const table = k === "ll" || k === "lln" ? lowerIds : shapeIds;
+      const a = intern(table, rest.slice(0, bar));
+      const b = intern(table, rest.slice(bar + 1));
+      const map = pairs[k];
+      let inner = map.get(a);
+      if (!inner) {
+        inner = new Map();
+        map.set(a, inner);
+      }
+      inner.set(b, fid);
+    }
+  }
+  const gaz = ["", "-", "+"].map((p) =>
+    Int32Array.from(GAZ_FEATS.flatMap((parts) => parts.map((name) => id(`${p}${name}`)))),
+  );
+  const ids: Record<string, number> = {};
+  for (const name of ["alone", "dLowH", "dLow0", "dLow", "dCapH", "dCap", "dNoneH", "dNone"]) ids[name] = id(name);
+  const typeName = (t: number) => (t < 0 ? "O" : (TYPE_NAMES[t] as string));
+  // s1-1 / s1+1 by (neighbour + 2) * 5 + (own + 1), neighbour -2..3, own -1..3
+  const s1p = new Int32Array(30);
+  const s1n = new Int32Array(30);
+  for (let nb = -2; nb <= 3; nb++)
+    for (let own = -1; own <= 3; own++) {
+      s1p[(nb + 2) * 5 + own + 1] = id(`s1-1=${nb}|${own}`);
+      s1n[(nb + 2) * 5 + own + 1] = id(`s1+1=${own}|${nb}`);
+    }
+  const fast: Fast = {
+    words: new Map(),
+    bos: undefined as unknown as Word,
+    eos: undefined as unknown as Word,
+    lowerIds,
+    shapeIds,
+    pairs,
+    gaz,
+    ids,
+    s1: Int32Array.from([-1, 0, 1, 2, 3], (t) => id(`s1=${typeName(t)}`)),
+    s1p,
+    s1n,
+    agg: Int32Array.from(TYPE_NAMES, (t) => id(`a=${t}`)),
+    aggMost: Int32Array.from(TYPE_NAMES, (t) => id(`a=${t}|most`)),
+    aggSome: Int32Array.from(TYPE_NAMES, (t) => id(`a=${t}|some`)),
+    am: Int32Array.from([-1, 0, 1, 2, 3], (t) => id(`am=${typeName(t)}`)),
+  };
+  const { bos, eos } = boundaryGroups(model.options);
+  fast.bos = makeWord(model, fast, "<s>", bos);
+  fast.eos = makeWord(model, fast, "</s>", eos);
+  fasts.set(model, fast);
+  return fast;
+}
+
+function lookup(model: NerModel, names: string[]): Int32Array {
+  const out: number[] = [];
+  for (const name of names) {
+    const v = model.features.get(name);
+    if (v !== undefined) out.push(v);
+  }
+  return Int32Array.from(out);
+}
+
+function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
+  const c0 = w[0];
+  const allCaps = isAllCaps(w);
+  const res = model.resources;
+  return {
+    w,
+    lower: g.lower,
+    shape: g.shape,
+    tc: allCaps ? titleCase(w) : w,
+    letters: /\p{L}/u.test(w),
+    upper0: isUpper(c0),
+    lower0: isLower(c0),
+    digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
+    allCaps,
+    cur: lookup(model, g.cur),
+    prev: lookup(model, g.prev),
+    next: lookup(model, g.next),
+    prev2: lookup(model, g.prev2),
+    next2: lookup(model, g.next2),
+    lowerId: fast.lowerIds.get(g.lower) ?? -1,
+    shapeId: fast.shapeIds.get(g.shape) ?? -1,
+    firstF: model.features.get(`first|${g.shape}`) ?? -1,
+    hlF: model.features.get(`hl|${g.shape}`) ?? -1,
+    gaz1: res.gaz.get(g.lower) ?? -1,
+    gazPrefix: gazPrefixes(res).has(g.lower),
+    bar: w.includes("|"),
+  };
+}
+
+function wordOf(model: NerModel, fast: Fast, w: string): Word {
+  let word = fast.words.get(w);
+  if (!word) {
+    word = makeWord(model, fast, w, wordGroups(w, model.resources, model.options));
+    if (fast.words.size >= CACHE_LIMIT) fast.words.clear();
+    fast.words.set(w, word);
+  }
+  return word;
+}
+
+/** Growable id list. */
+class Ids {
+  a = new Int32Array(4096);
+  n = 0;
+  push(v: number) {
+    if (v < 0) return;
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  pushAll(v: Int32Array) {
+    for (let k = 0; k < v.length; k++) this.push(v[k] as number);
+  }
+}
+
+const pair = (m: PairMap, a: number, b: number): number => (a < 0 || b < 0 ? -1 : (m.get(a)?.get(b) ?? -1));
+
+function gazetteerCodes(model: NerModel, ws: Word[]): number[][] {
+  const n = ws.length;
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) out.push([]);
+  const res = model.resources;
+  for (let i = 0; i < n; i++) {
+    const first = ws[i] as Word;
+    if (!first.upper0 && !first.digit0) continue;
+    let key = first.lower;
+    for (let len = 1; len <= res.gazMax && i + len <= n; len++) {
+      let mask: number;
+      let more: boolean;
+      if (len === 1) {
+        mask = first.gaz1;
+        more = first.gazPrefix;
+      } else {
+        key = `${key} ${(ws[i + len - 1] as Word).lower}`;
+        mask = res.gaz.get(key) ?? -1;
+        more = gazPrefixes(res).has(key);
+      }
+      if (mask < 0) {
+        if (more) continue;
+        break;
+      }
+      for (let c = 0; c < GAZ_CATS.length; c++) {
+        if ((mask & (1 << c)) === 0) continue;
+        if (len === 1) (out[i] as number[]).push(c * 4 + 3);
+        else {
+          (out[i] as number[]).push(c * 4);
+          for (let k = i + 1; k < i + len - 1; k++) (out[k] as number[]).push(c * 4 + 1);
+          (out[i + len - 1] as number[]).push(c * 4 + 2);
+        }
+      }
+      if (!more) break;
+    }
+  }
+  return out;
+}
+
+/** Emission scores of both stages over the same feature ids, in one pass over the interleaved rows. */
+function emissions2(both: Int16Array, ids: Ids, offs: Int32Array, n: number, e1: Float64Array, e2: Float64Array): void {
+  const a = ids.a;
+  const L2 = 2 * L;
+  for (let i = 0; i < n; i++) {
+    const base = i * L;
+    for (let k = offs[i] as number; k < (offs[i + 1] as number); k++) {
+      const row = (a[k] as number) * L2;
+      for (let y = 0; y < L; y++) {
+        e1[base + y] = (e1[base + y] as number) + (both[row + y] as number);
+        e2[base + y] = (e2[base + y] as number) + (both[row + L + y] as number);
+      }
+    }
+  }
+}
+
+/** BILOU labels for every sentence of a document (normalised token texts), both stages. */
+export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32Array[] {
+  const fast = fastOf(model);
+  const opts = model.options;
+  const docWords = sentences.map((s) => s.map((w) => wordOf(model, fast, w)));
+  // document statistics (as docStats)
+  const lowerSeen = new Set<string>();
+  const capMid = new Set<string>();
+  const headlines = docWords.map((ws) => {
+    let letters = 0;
+    let caps = 0;
+    for (const w of ws)
+      if (w.letters) {
+        letters++;
+        if (w.allCaps) caps++;
+      }
+    const headline = letters >= 2 && caps / letters > 0.6;
+    if (opts.document)
+      ws.forEach((w, i) => {
+        if (w.lower0) lowerSeen.add(w.lower);
+        else if (!headline && i > 0 && w.upper0 && !w.allCaps) capMid.add(w.w);
+      });
+    return headline;
+  });
+  const ids = new Ids();
+  const second: Float64Array[] = [];
+  const firstTypes: Int8Array[] = [];
+  let maxN = 1;
+  for (const ws of docWords) maxN = Math.max(maxN, ws.length);
+  const out = new Int32Array(maxN);
+  docWords.forEach((ws, s) => {
+    const n = ws.length;
+    const headline = opts.document && (headlines[s] as boolean);
+    const gaz = opts.gazetteers ? gazetteerCodes(model, ws) : null;
+    ids.n = 0;
+    const offs = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const me = ws[i] as Word;
+      const pv = i > 0 ? (ws[i - 1] as Word) : fast.bos;
+      const nx = i + 1 < n ? (ws[i + 1] as Word) : fast.eos;
+      ids.pushAll(me.cur);
+      ids.pushAll(pv.prev);
+      ids.pushAll(nx.next);
+      ids.pushAll((i > 1 ? (ws[i - 2] as Word) : fast.bos).prev2);
+      ids.pushAll((i + 2 < n ? (ws[i + 2] as Word) : fast.eos).next2);
+      if (me.bar || pv.bar || nx.bar) {
+        const f = model.features;
+        ids.push(f.get(`s-1s=${pv.shape}|${me.shape}`) ?? -1);
+        ids.push(f.get(`ss+1=${me.shape}|${nx.shape}`) ?? -1);
+        ids.push(f.get(`l-1l=${pv.lower}|${me.lower}`) ?? -1);
+        ids.push(f.get(`ll+1=${me.lower}|${nx.lower}`) ?? -1);
+      } else {
+        ids.push(pair(fast.pairs.ss, pv.shapeId, me.shapeId));
+        ids.push(pair(fast.pairs.ssn, me.shapeId, nx.shapeId));
+        ids.push(pair(fast.pairs.ll, pv.lowerId, me.lowerId));
+        ids.push(pair(fast.pairs.lln, me.lowerId, nx.lowerId));
+      }
+      if (i === 0) ids.push(me.firstF);
+      if (headline) ids.push(me.hlF);
+      if (n === 1) ids.push(fast.ids.alone as number);
+      if (gaz) {
+        for (const c of gaz[i] as number[]) ids.push((fast.gaz[0] as Int32Array)[c] as number);
+        if (i > 0) for (const c of gaz[i - 1] as number[]) ids.push((fast.gaz[1] as Int32Array)[c] as number);
+        if (i + 1 < n) for (const c of gaz[i + 1] as number[]) ids.push((fast.gaz[2] as Int32Array)[c] as number);
+      }
+      if (opts.document && me.upper0) {
+        const low = lowerSeen.has(me.lower);
+        if (low) ids.push(fast.ids[headline ? "dLowH" : i === 0 ? "dLow0" : "dLow"] as number);
+        if (i === 0 || headline || me.allCaps) {
+          if (capMid.has(me.tc)) ids.push(fast.ids[headline ? "dCapH" : "dCap"] as number);
+          else if (!low) ids.push(fast.ids[headline ? "dNoneH" : "dNone"] as number);
+        }
+      }
+      offs[i + 1] = ids.n;
+    }
+    const e1 = new Float64Array(n * L);
+    const e2 = new Float64Array(n * L);
+    emissions2(model.both, ids, offs, n, e1, e2);
+    second.push(e2);
+    viterbi(e1, model.stage1.t, n, out);
+    firstTypes.push(Int8Array.from(out.subarray(0, n), (y) => labelType(y)));
+  });
+  // second stage: aggregate first-stage types of each word over the document (as aggregateFeatures)
+  const counts = new Map<string, number[]>();
+  docWords.forEach((ws, s) => {
+    const ts = firstTypes[s] as Int8Array;
+    ws.forEach((w, i) => {
+      if (!w.letters) return;
+      let c = counts.get(w.lower);
+      if (!c) {
+        c = [0, 0, 0, 0, 0];
+        counts.set(w.lower, c);
+      }
+      const t = (ts[i] as number) + 1;
+      c[t] = (c[t] as number) + 1;
+    });
+  });
+  const w2 = model.stage2.w;
+  return docWords.map((ws, s) => {
+    const n = ws.length;
+    const ts = firstTypes[s] as Int8Array;
+    const em = second[s] as Float64Array;
+    const add = (f: number, i: number) => {
+      if (f < 0) return;
+      const row = f * L;
+      const base = i * L;
+      for (let y = 0; y < L; y++) em[base + y] = (em[base + y] as number) + (w2[row + y] as number);
+    };
+    for (let i = 0; i < n; i++) {
+      const own = ts[i] as number;
+      add(fast.s1[own + 1] as number, i);
+      const prev = i > 0 ? (ts[i - 1] as number) : -2;
+      const next = i + 1 < n ? (ts[i + 1] as number) : -2;
+      add(fast.s1p[(prev + 2) * 5 + own + 1] as number, i);
+      add(fast.s1n[(next + 2) * 5 + own + 1] as number, i);
+      const w = ws[i] as Word;
+      const c = w.letters ? counts.get(w.lower) : undefined;
+      if (c && w.upper0) {
+        const others = c.slice();
+        others[own + 1] = (others[own + 1] as number) - 1;
+        const total =
+          (others[0] as number) +
+          (others[1] as number) +
+          (others[2] as number) +
+          (others[3] as number) +
+          (others[4] as number);
+        if (total > 0) {
+          let best = 0;
+          for (let t = 1; t < 5; t++) if ((others[t] as number) > (others[best] as number)) best = t;
+          for (let t = 1; t < 5; t++) {
+            const k = others[t] as number;
+            if (k > 0) {
+              add(fast.agg[t - 1] as number, i);
+              add((k * 2 >= total ? fast.aggMost : fast.aggSome)[t - 1] as number, i);
+            }
+          }
+          add(fast.am[best] as number, i);
+        }
+      }
+    }
+    const labels = new Int32Array(n);
+    viterbi(em, model.stage2.t, n, labels);
+    return labels;
+  });
+}
