@@ -13,6 +13,7 @@ export type Tagger = (doc: CleanedDocument) => TaggedDocument;
 /** Where the committed model lives (the same path from src/ and dist/). */
 export const MODEL_URL = new URL("../model/ner-model.json.gz", import.meta.url);
 
+const HONORIFIC = /^(?:Mr|Mrs|Ms|Miss|Mme|Dr|Prof|Rev|Sen|Gov|Gen|Lt|Col|Capt|Sgt)\.?$/;
 const PUNCT = /^(?:[^\p{L}\p{N}]+|['’]s)$/u;
 const CONNECTOR = new Set(["of", "and", "for", "the", "on", "de", "du", "des", "la", "le", "&", "in", "to"]);
 /** News organisations that bylines and datelines name on their own. */
@@ -60,7 +61,10 @@ export function findEntities(model: NerModel, text: string): Entity[] {
       let b = offset + c.end;
       while (a < b && PUNCT.test((tokens[a] as Token).text)) a++;
       while (b > a && PUNCT.test((tokens[b - 1] as Token).text)) b--;
-      if (b > a) spans.push({ a, b, label: TYPES[c.type] as EntityLabel });
+      const label = TYPES[c.type] as EntityLabel;
+      // "Mr Sridharan": the title is not part of the name
+      if (label === "PER") while (b - a > 1 && HONORIFIC.test((tokens[a] as Token).text)) a++;
+      if (b > a) spans.push({ a, b, label });
     }
     offset += s.length;
   });
