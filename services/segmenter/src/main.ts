@@ -11,7 +11,7 @@ async function main() {
     consumer: Consumers.segmenter,
     input: FileReceived,
     describe: (m) => ({ fileId: m.fileId, file: m.file }),
-    handle: async (m) => {
+    handle: async (m, ctx) => {
       const bytes = await files.getBlob(m.object.name);
       if (!bytes)
         throw new InvalidInputError(
@@ -19,6 +19,9 @@ async function main() {
           `${m.file.name}: bytes ${m.object.name} are not in ${Buckets.files}`,
         );
       const docs = await segmentFile({ file: m.file, bytes });
+      const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
+      if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
+      ctx.note({ documents: docs.length, mediaType: m.file.mediaType });
       return docs.map((doc) => {
         const id = `${doc.docId}@segmenter`;
         return {

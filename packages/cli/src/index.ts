@@ -1,0 +1,2 @@
+export { createPipeline, type InProcessPipeline, processPath, writeOutput } from "./pipeline.js";
+export { parseScale, SERVICES } from "./supervisor.js";
