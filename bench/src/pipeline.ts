@@ -1,0 +1,480 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { benchCorpus, bigText, type CorpusFile, describeCorpus, makePdf, smallFiles, writeFiles } from "./corpus.js";
+import { type RunningPipeline, startPipeline } from "./nats-pipeline.js";
+import { loadAverage, procCpuSeconds, procMemory, sleep, spawnGroup } from "./procs.js";
+import type { BenchOptions, BenchRow, BenchSection } from "./table.js";
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const SERVICES = ["intake", "segmenter", "cleaner", "tagger", "sink"] as const;
+const STAGES = ["segmenter", "cleaner", "tagger", "sink"] as const;
+
+/** Intake settings for the bench: files arrive complete (renamed from a dot-name), so no stability wait. */
+const INTAKE_ENV = { INTAKE_POLL_MS: "20", INTAKE_STABLE_MS: "0" };
+const INTAKE_NOTE =
+  "INTAKE_POLL_MS=20, INTAKE_STABLE_MS=0 (defaults 250/500; files written as dot-files, then renamed)";
+
+const MB = 1e6;
+const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+interface InProcessRun {
+  /** From the start of the first file to the end of the last (startup and model load not counted). */
+  spanMs: number;
+  wallMs: number;
+  cpuS: number;
+  peakRss: number;
+  processed: number;
+  failed: number;
+}
+
+/** `sift process <files> --out <dir>`: the four stages in one process, timed from its own log lines. */
+async function runInProcess(paths: string[], outDir: string): Promise<InProcessRun> {
+  const t0 = performance.now();
+  const child = spawnGroup(
+    process.execPath,
+    [join(repoRoot, "packages", "cli", "dist", "main.js"), "process", ...paths, "--out", outDir],
+    { ...process.env, LOG_LEVEL: "info" },
+    repoRoot,
+  );
+  child.stdout?.resume();
+  let first: number | undefined;
+  let last = 0;
+  let processed = 0;
+  let failed = 0;
+  if (child.stderr)
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      let rec: { msg?: string; time?: string | number; ms?: number };
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (rec.msg !== "file processed" && rec.msg !== "file failed") return;
+      const at = typeof rec.time === "number" ? rec.time : Date.parse(String(rec.time));
+      first ??= at - (rec.ms ?? 0);
+      last = at;
+      if (rec.msg === "file processed") processed++;
+      else failed++;
+    });
+  let cpuS = 0;
+  let peakRss = 0;
+  const pid = child.pid ?? 0;
+  const sample = setInterval(() => {
+    cpuS = procCpuSeconds(pid) ?? cpuS;
+    peakRss = Math.max(peakRss, procMemory(pid)?.hwm ?? 0);
+  }, 100);
+  await new Promise<void>((r) => child.once("exit", () => r()));
+  clearInterval(sample);
+  return {
+    spanMs: first === undefined ? 0 : last - first,
+    wallMs: performance.now() - t0,
+    cpuS,
+    peakRss,
+    processed,
+    failed,
+  };
+}
+
+interface PipelineRun {
+  spanMs: number;
+  latencies: number[];
+  outputs: number;
+  failed: number;
+  complete: boolean;
+  cpu: Map<string, number>;
+}
+
+/** Drops `files` at once into intake/ and waits for every result: time from the first drop to the last result. */
+async function runThrough(
+  p: RunningPipeline,
+  files: CorpusFile[],
+  timeoutMs: number,
+  tick?: (done: number) => void,
+): Promise<PipelineRun> {
+  p.resetTotals();
+  const cpu0 = p.cpu();
+  const at = await p.drop(files);
+  const names = files.map((f) => f.name);
+  const complete = await p.waitFor(names, timeoutMs, tick);
+  const cpu1 = p.cpu();
+  const cpu = new Map<string, number>();
+  for (const [k, v] of cpu1) cpu.set(k, v - (cpu0.get(k) ?? 0));
+  const start = Math.min(...at.values());
+  let end = start;
+  const latencies: number[] = [];
+  let outputs = 0;
+  let failed = 0;
+  for (const n of names) {
+    const out = p.results.output.get(n)?.[0];
+    const bad = p.results.failed.get(n)?.[0];
+    if (out !== undefined) outputs++;
+    else if (bad !== undefined) failed++;
+    const done = out ?? bad;
+    if (done === undefined) continue;
+    end = Math.max(end, done);
+    latencies.push(done - (at.get(n) ?? start));
+  }
+  return { spanMs: end - start, latencies, outputs, failed, complete, cpu };
+}
+
+const fmtCpu = (cpu: Map<string, number>) =>
+  [...cpu]
+    .filter(([, s]) => s >= 0.01)
+    .map(([k, s]) => `${k} ${s.toFixed(1)}`)
+    .join(", ");
+
+/** Peak RSS of every process while `work` runs, sampled every `everyMs` (VmHWM cannot be reset). */
+async function peakDuring<T>(
+  p: RunningPipeline,
+  everyMs: number,
+  work: () => Promise<T>,
+): Promise<{ result: T; peak: Map<string, number> }> {
+  const peak = new Map<string, number>();
+  const take = () => {
+    for (const [k, m] of p.memory()) peak.set(k, Math.max(peak.get(k) ?? 0, m.rss));
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  try {
+    const result = await work();
+    take();
+    return { result, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function checkBuilt(): string | undefined {
+  const missing = [
+    join("packages", "cli", "dist", "main.js"),
+    ...SERVICES.map((s) => join("services", s, "dist", "main.js")),
+  ].filter((f) => !existsSync(join(repoRoot, f)));
+  return missing.length > 0 ? `not built (${missing.join(", ")}): run \`pnpm build\` first` : undefined;
+}
+
+/**
+ * The pipeline through NATS against one process, latency, scaling of the slowest stage, memory per service,
+ * large files and many small files.
+ */
+export const benchPipeline: BenchSection = async (o) => {
+  const problem = checkBuilt();
+  if (problem) throw new Error(problem);
+  const tmp = mkdtempSync(join(tmpdir(), "sift-bench-"));
+  const running: RunningPipeline[] = [];
+  const log = (s: string) => process.stderr.write(`bench: ${s}\n`);
+  try {
+    return await pipelineRows(o, tmp, running, log);
+  } finally {
+    for (const p of running) await p.stop().catch(() => {});
+    rmSync(tmp, { recursive: true, force: true });
+  }
+};
+
+async function pipelineRows(
+  o: BenchOptions,
+  tmp: string,
+  running: RunningPipeline[],
+  log: (s: string) => void,
+): Promise<BenchRow[]> {
+  const { corpus, deal } = await benchCorpus(o);
+  const rows: BenchRow[] = [];
+  const add = (r: BenchRow) => {
+    rows.push(r);
+    log(`  ${r.group} | ${r.name}: ${Number.isInteger(r.value) ? r.value : r.value.toPrecision(4)} ${r.unit}`);
+  };
+  const paths = await writeFiles(join(tmp, "corpus"), corpus.files);
+  const corpusNote = describeCorpus(corpus);
+
+  // 1. one process
+  log(`in-process: ${corpusNote}`);
+  const inproc = await runInProcess(paths, join(tmp, "inproc-out"));
+  const inLoad = loadAverage();
+
+  // 2. through NATS, one replica each
+  log("NATS pipeline: starting");
+  const start = async (name: string, scale?: Record<string, number>) => {
+    const t = performance.now();
+    const p = await startPipeline({
+      repoRoot,
+      dataDir: join(tmp, name),
+      env: INTAKE_ENV,
+      ...(scale ? { scale } : {}),
+      warn: log,
+    });
+    running.push(p);
+    return { p, upMs: performance.now() - t };
+  };
+  const stop = async (p: RunningPipeline) => {
+    await p.stop();
+    running.splice(running.indexOf(p), 1);
+  };
+  const { p: a, upMs } = await start("nats-1");
+  const timeout = o.quick ? 120_000 : 300_000;
+  log("NATS pipeline: corpus");
+  const run = await runThrough(a, corpus.files, timeout);
+  const natsLoad = loadAverage();
+  const ratio = run.spanMs / inproc.spanMs;
+  const natsCpu = [...run.cpu.values()].reduce((s, v) => s + v, 0);
+  add({
+    group: "pipeline",
+    name: "one process (sift process): corpus time",
+    value: inproc.spanMs / 1000,
+    unit: "s",
+    note: `${corpusNote}; ${inproc.processed} written, ${inproc.failed} failed; wall ${(inproc.wallMs / 1000).toFixed(1)} s with start-up and model load; CPU ${inproc.cpuS.toFixed(1)} s; load ${inLoad}`,
+  });
+  add({
+    group: "pipeline",
+    name: "one process: files/s",
+    value: corpus.files.length / (inproc.spanMs / 1000),
+    unit: "files/s",
+    note: `${(corpus.bytes / MB / (inproc.spanMs / 1000)).toFixed(2)} MB/s`,
+  });
+  add({
+    group: "pipeline",
+    name: "NATS (sift start, 5 services): corpus time",
+    value: run.spanMs / 1000,
+    unit: "s",
+    note: `first drop → last output; ${run.outputs} outputs, ${run.failed} failed${run.complete ? "" : ", TIMED OUT"}; pipeline up in ${(upMs / 1000).toFixed(1)} s (not counted); ${INTAKE_NOTE}; load ${natsLoad}`,
+  });
+  add({
+    group: "pipeline",
+    name: "NATS: files/s",
+    value: corpus.files.length / (run.spanMs / 1000),
+    unit: "files/s",
+    note: `${(corpus.bytes / MB / (run.spanMs / 1000)).toFixed(2)} MB/s`,
+  });
+  add({
+    group: "pipeline",
+    name: "natsOverInProcess (NATS time / one-process time)",
+    value: ratio,
+    unit: "×",
+    key: "natsOverInProcess",
+    note: `acceptance ≤ 1.3: ${ratio <= 1.3 ? "met" : "NOT met"}; the services overlap on 2 cores, one process uses one`,
+  });
+  add({
+    group: "pipeline",
+    name: "CPU time, NATS / one process",
+    value: natsCpu / inproc.cpuS,
+    unit: "×",
+    note: `NATS ${natsCpu.toFixed(1)} s (${fmtCpu(run.cpu)}) vs one process ${inproc.cpuS.toFixed(1)} s (with its start-up): what the broker, JSON and validation cost in work`,
+  });
+  for (const q of [50, 95, 99])
+    add({
+      group: "pipeline",
+      name: `NATS latency p${q}, all files dropped at once`,
+      value: Math.round(percentile(run.latencies, q)),
+      unit: "ms",
+      note: q === 50 ? "complete in intake/ → output file; includes queueing behind the other files" : "",
+    });
+  const totals = a.totals();
+  const handler = STAGES.map(
+    (s) => `${s} ${Math.round(totals.get(s)?.ms ?? 0)} ms/${totals.get(s)?.messages ?? 0}`,
+  ).join(", ");
+  add({
+    group: "pipeline",
+    name: "NATS: messages handled",
+    value: STAGES.reduce((n, s) => n + (totals.get(s)?.messages ?? 0), 0),
+    unit: "messages",
+    note: `handler time summed (with MAX_IN_FLIGHT=4 overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
+  });
+  const peakAfterCorpus = a.memory();
+
+  // 3. one file at a time: latency without queueing
+  const lonely = smallFiles(deal, o.quick ? 5 : 20, "alone");
+  const alone: number[] = [];
+  for (const f of lonely) {
+    const r = await runThrough(a, [f], 30_000);
+    if (r.latencies[0] !== undefined) alone.push(r.latencies[0]);
+  }
+  for (const q of [50, 95])
+    add({
+      group: "pipeline",
+      name: `NATS latency p${q}, one small file at a time`,
+      value: Math.round(percentile(alone, q)),
+      unit: "ms",
+      note: q === 50 ? `${alone.length} files; intake polls every ${INTAKE_ENV.INTAKE_POLL_MS} ms` : "",
+    });
+
+  // 4. memory per service after the corpus
+  for (const label of [...SERVICES, "nats-server"]) {
+    const m = peakAfterCorpus.get(label);
+    add({
+      group: "memory",
+      name: `peak RSS ${label}`,
+      value: mb(m?.hwm ?? 0),
+      unit: "MB",
+      note: label === "intake" ? "VmHWM after the corpus run" : "",
+    });
+  }
+
+  // 5. many small files end to end
+  const count = o.quick ? 1000 : 10_000;
+  const many = smallFiles(deal, count, "many");
+  log(`NATS pipeline: ${count} small files`);
+  const rssAt = new Map<string, Map<string, number>>();
+  const marks = [0.2, 1];
+  const manyRun = await runThrough(a, many, o.quick ? 120_000 : 600_000, (done) => {
+    for (const m of marks) {
+      const key = String(m);
+      if (!rssAt.has(key) && done >= m * count) rssAt.set(key, new Map([...a.memory()].map(([k, v]) => [k, v.rss])));
+    }
+  });
+  const completed = await a.completedPerFile();
+  const outNames = new Set(
+    (await readdir(join(a.dataDir, "output"))).filter((f) => f.startsWith("many-")).map((f) => f.slice(0, -5)),
+  );
+  const ids = many.map((f) => createHash("sha256").update(f.bytes).digest("hex"));
+  const missing = many.filter((f) => !outNames.has(f.name)).length;
+  const twice = many.filter((f) => (a.results.output.get(f.name)?.length ?? 0) > 1).length;
+  const stray = [...outNames].filter((n) => !/^many-\d+\.txt$/.test(n)).length;
+  const msgOnce = ids.filter((id) => completed.get(id) === 1).length;
+  const msgTwice = ids.filter((id) => (completed.get(id) ?? 0) > 1).length;
+  const scaleNote = o.quick ? ` (--quick: ${count}, not 10,000)` : "";
+  add({
+    group: "e2e",
+    name: "small files dropped",
+    value: count,
+    unit: "files",
+    key: "e2eFiles",
+    note: `under 1 kB each${scaleNote}`,
+  });
+  add({
+    group: "e2e",
+    name: "outputs written",
+    value: outNames.size,
+    unit: "files",
+    key: "e2eOutputs",
+    note: `${missing} missing, ${manyRun.failed} failed, ${stray} under another name${manyRun.complete ? "" : ", TIMED OUT"}`,
+  });
+  add({
+    group: "e2e",
+    name: "outputs written twice",
+    value: twice + stray,
+    unit: "files",
+    key: "e2eDuplicates",
+    note: "rename events per output name in output/ (a rewrite shows twice)",
+  });
+  add({
+    group: "e2e",
+    name: "sift.file.completed exactly once",
+    value: msgOnce,
+    unit: "files",
+    note: `messages per file id in SIFT_RESULTS; ${msgTwice} files with more than one`,
+  });
+  add({
+    group: "e2e",
+    name: "small files: files/s",
+    value: count / (manyRun.spanMs / 1000),
+    unit: "files/s",
+    note: `${(manyRun.spanMs / 1000).toFixed(1)} s; p50 ${Math.round(percentile(manyRun.latencies, 50))} ms, p99 ${Math.round(percentile(manyRun.latencies, 99))} ms; load ${loadAverage()}`,
+  });
+  const early = rssAt.get("0.2");
+  const late = rssAt.get("1");
+  let worst = 0;
+  const growth: string[] = [];
+  for (const s of SERVICES) {
+    const e = early?.get(s) ?? 0;
+    const l = late?.get(s) ?? 0;
+    worst = Math.max(worst, l - e);
+    growth.push(`${s} ${mb(e)}→${mb(l)}`);
+  }
+  add({
+    group: "memory",
+    name: `RSS growth over the ${count}-file run (max of services)`,
+    value: mb(worst),
+    unit: "MB",
+    note: `RSS at 20% → 100% of outputs: ${growth.join(", ")} MB`,
+  });
+
+  // 6. large files, one at a time
+  const bigMb = 20;
+  const textMb = o.quick ? 2 : bigMb;
+  const big: CorpusFile[] = [
+    {
+      name: `large-${textMb}mb.txt`,
+      format: "txt",
+      kind: "txt large",
+      bytes: new TextEncoder().encode(bigText(deal, textMb)),
+    },
+    {
+      name: `large-${bigMb}mb.pdf`,
+      format: "pdf",
+      kind: "pdf large",
+      bytes: await makePdf(
+        bigText(deal, o.quick ? 0.2 : 1)
+          .split("\n")
+          .filter(Boolean),
+        "Annual report",
+        {
+          fillTo: bigMb * MB,
+        },
+      ),
+    },
+  ];
+  for (const f of big) {
+    log(`NATS pipeline: ${f.name} (${mb(f.bytes.length)} MB)`);
+    const { result, peak } = await peakDuring(a, 100, () => runThrough(a, [f], o.quick ? 120_000 : 600_000));
+    const svc = [...SERVICES, "nats-server"].map((s) => [s, peak.get(s) ?? 0] as const);
+    const [worstName, worstRss] = [...svc].sort((x, y) => y[1] - x[1])[0] ?? ["?", 0];
+    const outcome = result.outputs === 1 ? "output written" : result.failed === 1 ? "FAILED" : "NO RESULT";
+    add({
+      group: "memory",
+      name: `${f.format === "pdf" ? "PDF" : "text"} file of ${mb(f.bytes.length)} MB: peak RSS of any process`,
+      value: mb(worstRss),
+      unit: "MB",
+      note: `${worstName}, ${(worstRss / f.bytes.length).toFixed(1)}× the file; ${outcome} in ${(result.spanMs / 1000).toFixed(1)} s; RSS sampled every 100 ms: ${svc.map(([k, v]) => `${k} ${mb(v)}`).join(", ")}${f.format === "pdf" ? `; ${o.quick ? "0.2" : "1"} MB of text, the rest a figure` : ""}${o.quick && f.format === "txt" ? " (--quick: 2 MB, not 20)" : ""}`,
+    });
+  }
+  const restartsA = a.restarts();
+  await stop(a);
+
+  // 7. scaling: the stage that used the most CPU, with two replicas
+  const [slowest, slowCpu] = STAGES.map((s) => [s, run.cpu.get(s) ?? 0] as const).sort((x, y) => y[1] - x[1])[0] ?? [
+    "tagger",
+    0,
+  ];
+  log(`NATS pipeline: corpus with ${slowest}=2`);
+  const { p: b } = await start("nats-2", { [slowest]: 2 });
+  const scaled = await runThrough(b, corpus.files, timeout);
+  const scaledLoad = loadAverage();
+  await stop(b);
+  add({
+    group: "scaling",
+    name: `slowest stage over NATS: ${slowest}`,
+    value: slowCpu / natsCpu,
+    unit: "share of CPU",
+    note: `CPU s in the corpus run: ${fmtCpu(run.cpu)}`,
+  });
+  const fps1 = corpus.files.length / (run.spanMs / 1000);
+  const fps2 = corpus.files.length / (scaled.spanMs / 1000);
+  add({ group: "scaling", name: `files/s, ${slowest} ×1`, value: fps1, unit: "files/s", note: `load ${natsLoad}` });
+  add({
+    group: "scaling",
+    name: `files/s, ${slowest} ×2`,
+    value: fps2,
+    unit: "files/s",
+    note: `${scaled.outputs} outputs, ${scaled.failed} failed; load ${scaledLoad}`,
+  });
+  add({
+    group: "scaling",
+    name: `speed-up with a second ${slowest}`,
+    value: fps2 / fps1,
+    unit: "×",
+    note: "2 cores for 6+ processes: a second replica helps only while a core is idle; with other load on the machine, less",
+  });
+  if (restartsA > 0)
+    add({ group: "pipeline", name: "service restarts (crashes)", value: restartsA, unit: "", note: "" });
+  await sleep(0);
+  return rows;
+}

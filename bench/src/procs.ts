@@ -1,0 +1,141 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+/** Every process group the bench started, so that a failing or interrupted run still stops them. */
+const groups = new Set<number>();
+
+/** Spawns `cmd` as the leader of its own process group (its children join the group). */
+export function spawnGroup(
+  cmd: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): ChildProcess {
+  const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  if (child.pid) {
+    const pid = child.pid;
+    groups.add(pid);
+    child.once("exit", () => {
+      // the leader is gone; anything left in its group is killed by killAll
+      setTimeout(() => {
+        if (!groupAlive(pid)) groups.delete(pid);
+      }, 50).unref();
+    });
+  }
+  return child;
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** SIGKILLs every process group the bench started that is still alive. */
+export function killAll(): void {
+  for (const pgid of groups) {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  groups.clear();
+}
+
+/** Stops a group politely (SIGTERM to the leader), then SIGKILLs what is left after `graceMs`. */
+export async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  const pid = child.pid;
+  if (!pid) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill("SIGTERM");
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    await Promise.race([exited, sleep(graceMs)]);
+  }
+  for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(50);
+  if (groupAlive(pid)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+  groups.delete(pid);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A TCP port nothing listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ProcMemory {
+  /** Resident set now, bytes. */
+  rss: number;
+  /** Peak resident set since the process started (VmHWM), bytes. */
+  hwm: number;
+}
+
+/** VmRSS and VmHWM of a live process from /proc, or null when it is gone. */
+export function procMemory(pid: number): ProcMemory | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (key: string) => Number(status.match(new RegExp(`^${key}:\\s+(\\d+) kB`, "m"))?.[1] ?? 0) * 1024;
+    return { rss: kb("VmRSS"), hwm: kb("VmHWM") };
+  } catch {
+    return null;
+  }
+}
+
+const CLK_TCK = 100;
+
+/** User + system CPU seconds a live process has used, or null when it is gone. */
+export function procCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // fields after the command name, which may hold spaces: state is field 3, utime 14, stime 15
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(rest[11]) + Number(rest[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of a process (Linux ≥ 3.5 with /proc/<pid>/task/<pid>/children). */
+export function procChildren(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+export function procName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
+  }
+}
+
+/** The machine's load averages, for the note next to the figures. */
+export function loadAverage(): string {
+  try {
+    return readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  } catch {
+    return "?";
+  }
+}

@@ -1,0 +1,103 @@
+import { createCleaner, createInMemoryLineMemory } from "@sift/clean";
+import type { CleanedDocument, FileMeta, SegmentedDocument } from "@sift/contracts";
+import { segmentFile, sniffMediaType } from "@sift/segment";
+import { loadTagger } from "@sift/tag";
+import { benchCorpus, describeCorpus } from "./corpus.js";
+import { loadAverage } from "./procs.js";
+import type { BenchRow, BenchSection } from "./table.js";
+
+/**
+ * Each stage alone, in this process, over the bench corpus: segment (files → documents), clean (documents),
+ * tag (cleaned documents). Timed separately, one document at a time, after one warm-up file.
+ */
+export const benchStages: BenchSection = async (o) => {
+  const { corpus } = await benchCorpus(o);
+  const t0 = performance.now();
+  const tag = loadTagger();
+  const modelMs = performance.now() - t0;
+  const clean = createCleaner({ lines: createInMemoryLineMemory() });
+  const meta = (name: string, bytes: Uint8Array, i: number): FileMeta => ({
+    fileId: i.toString(16).padStart(64, "0"),
+    name,
+    size: bytes.length,
+    mediaType: sniffMediaType(bytes, name),
+    receivedAt: new Date(0).toISOString(),
+  });
+  // warm-up: the first PDF loads pdf.js, the first document JITs the tagger
+  const warm = corpus.files.find((f) => f.format === "pdf") ?? corpus.files[0];
+  if (warm) {
+    for (const d of await segmentFile({ file: meta(warm.name, warm.bytes, 0), bytes: warm.bytes })) {
+      try {
+        tag(await clean(d));
+      } catch {
+        // a refused document: warm enough
+      }
+    }
+  }
+  const segmented: SegmentedDocument[] = [];
+  let inBytes = 0;
+  let ms = performance.now();
+  let i = 1;
+  for (const f of corpus.files) {
+    segmented.push(...(await segmentFile({ file: meta(f.name, f.bytes, i++), bytes: f.bytes })));
+    inBytes += f.bytes.length;
+  }
+  const segMs = performance.now() - ms;
+  const cleaned: CleanedDocument[] = [];
+  let refused = 0;
+  ms = performance.now();
+  for (const d of segmented) {
+    try {
+      cleaned.push(await clean(d));
+    } catch {
+      refused++; // the cleaner refuses a document it would strip of most of its text
+    }
+  }
+  const cleanMs = performance.now() - ms;
+  ms = performance.now();
+  for (const d of cleaned) tag(d);
+  const tagMs = performance.now() - ms;
+  const segChars = segmented.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
+  const cleanChars = cleaned.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
+  const load = `load ${loadAverage()}`;
+  const rate = (n: number, t: number) => n / (t / 1000);
+  const rows: BenchRow[] = [
+    {
+      group: "stage",
+      name: "segment files/s",
+      value: rate(corpus.files.length, segMs),
+      unit: "files/s",
+      note: `${describeCorpus(corpus)} → ${segmented.length} documents; ${load}`,
+    },
+    { group: "stage", name: "segment MB/s", value: rate(inBytes / 1e6, segMs), unit: "MB/s", note: "of file bytes" },
+    { group: "stage", name: "clean documents/s", value: rate(segmented.length, cleanMs), unit: "docs/s" },
+    {
+      group: "stage",
+      name: "clean MB/s",
+      value: rate(segChars / 1e6, cleanMs),
+      unit: "MB/s",
+      note: `of segmented text; ${refused} documents refused (would lose most of their text)`,
+    },
+    { group: "stage", name: "tag documents/s", value: rate(cleaned.length, tagMs), unit: "docs/s" },
+    {
+      group: "stage",
+      name: "tag MB/s",
+      value: rate(cleanChars / 1e6, tagMs),
+      unit: "MB/s",
+      note: `of cleaned text; model load ${Math.round(modelMs)} ms not counted`,
+    },
+  ];
+  const slowest = [
+    ["segment", segMs],
+    ["clean", cleanMs],
+    ["tag", tagMs],
+  ].sort((a, b) => Number(b[1]) - Number(a[1]))[0];
+  rows.push({
+    group: "stage",
+    name: `slowest in one process: ${slowest?.[0]}`,
+    value: Number(slowest?.[1] ?? 0) / (segMs + cleanMs + tagMs),
+    unit: "share of time",
+    note: `segment ${Math.round(segMs)} ms, clean ${Math.round(cleanMs)} ms, tag ${Math.round(tagMs)} ms`,
+  });
+  return rows;
+};
