@@ -1,7 +1,7 @@
 import { type JetStreamClient, jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
 import type { z } from "zod";
-import { type BaseConfig, BaseEnv, loadConfig } from "./config.js";
+import { type BaseConfig, BaseEnv, ConfigError, loadConfig } from "./config.js";
 import type { Producer } from "./envelope.js";
 import { type HealthServer, startHealthServer } from "./http.js";
 import { createLogger, defaultInstance, type Logger } from "./logger.js";
@@ -72,6 +72,9 @@ export async function startService<S extends z.ZodObject>(o: {
 
 /** The last-resort catch of a service's main(): the logger may not exist yet. */
 export function exitOnStartupError(err: unknown): never {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  // a configuration mistake needs only its message; anything else its stack
+  const text =
+    err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`${text}\n`);
   process.exit(1);
 }
