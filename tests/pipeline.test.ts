@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatStatus, readStatus } from "@sift/cli";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -69,5 +70,22 @@ describe("pipeline over NATS", () => {
     expect(Number(processed?.[1])).toBeGreaterThanOrEqual(1);
     expect(metrics).toMatch(/^# TYPE sift_messages_failed_total counter/m);
     expect(metrics).toMatch(/^# TYPE sift_messages_retried_total counter/m);
+  });
+});
+
+describe("sift status", () => {
+  it("reports files by state and an empty backlog once the pipeline is idle", async () => {
+    const p = await startPipeline({ natsUrl: inject("natsUrl") });
+    try {
+      writeFileSync(join(p.dir("intake"), "status.txt"), `Status check ${Date.now()}.\n\nNora Lind works in Bergen.\n`);
+      await p.waitForOutputs(1, 20_000);
+      const status = await readStatus(inject("natsUrl"));
+      expect(status.files.completed).toBeGreaterThanOrEqual(1);
+      for (const stage of status.stages) expect(stage.pending, stage.consumer).toBe(0);
+      expect(formatStatus(status)).toMatch(/\| tagger \| 0 \|/);
+    } finally {
+      await p.stopAll();
+      removeDir(p.dataDir);
+    }
   });
 });

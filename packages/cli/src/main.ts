@@ -12,7 +12,8 @@ const USAGE = `usage:
   sift segment --jsonl                  {"id","text"} lines in, {"id","sentences"} lines out
   sift clean --jsonl                    {"id","mediaType","content"} lines in, {"id","text"} lines out
   sift tag --jsonl                      {"id","text"} lines in, {"id","entities"} lines out
-  sift start                            the pipeline over NATS: five services as child processes
+  sift start [--scale name=n]           the pipeline over NATS: five services as child processes
+  sift status [--json]                  per stage: pending, in flight, redelivered; files by state
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -55,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
     case "start": {
       const { runSupervisor } = await import("./supervisor.js");
       return runSupervisor(process.env, log, rest);
+    }
+    case "status": {
+      const { values } = parseArgs({ args: rest, options: { json: { type: "boolean", default: false } } });
+      const { formatStatus, readStatus } = await import("./status.js");
+      const status = await readStatus(process.env.NATS_URL ?? "nats://127.0.0.1:4222");
+      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      return 0;
     }
     default:
       return usage(command ? `unknown command ${command}` : undefined);
