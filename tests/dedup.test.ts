@@ -4,16 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { resultCounts } from "./support/stream-counts.js";
+import { waitFor } from "./support/wait.js";
 
 const BYTES = "Same bytes every time.\n\nAnna Berg visited Lisbon.\n";
-
-const waitFor = async (check: () => boolean, timeoutMs = 20_000) => {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe("the same bytes dropped again", () => {
   let nats: LocalNats;

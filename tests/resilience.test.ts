@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, type ServiceName, startPipeline } from "./support/pipeline.js";
 import { resultCounts } from "./support/stream-counts.js";
+import { waitFor } from "./support/wait.js";
 
 const N = 200;
 
@@ -28,14 +29,6 @@ async function expectAllOnce(p: Pipeline, nats: LocalNats, names: string[]) {
   expect(counts).toEqual({ tagged: names.length, completed: names.length });
 }
 
-const waitUntil = async (check: () => boolean, timeoutMs = 60_000) => {
-  const t0 = Date.now();
-  while (!check()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
-
 describe("resilience: 200 files, nothing lost, nothing twice", () => {
   let nats: LocalNats | undefined;
   let p: Pipeline | undefined;
@@ -53,7 +46,7 @@ describe("resilience: 200 files, nothing lost, nothing twice", () => {
       p = await startPipeline({ natsUrl: nats.url });
       const names = dropFiles(p, N);
       const proc = p.procs.find((x) => x.service === victim)!;
-      await waitUntil(() => proc.logs.filter((l) => l.msg === "message handled").length >= 10);
+      await waitFor(() => proc.logs.filter((l) => l.msg === "message handled").length >= 10);
       await p.kill(proc, "SIGKILL");
       await new Promise((r) => setTimeout(r, 300));
       await p.start(victim, 2);
@@ -65,7 +58,7 @@ describe("resilience: 200 files, nothing lost, nothing twice", () => {
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url });
     const names = dropFiles(p, N);
-    await waitUntil(() => p!.files("output").length >= 20);
+    await waitFor(() => p!.files("output").length >= 20);
     await nats.kill();
     await new Promise((r) => setTimeout(r, 1000));
     await nats.start();

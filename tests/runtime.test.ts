@@ -10,14 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
-
-const waitFor = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000) => {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
+import { waitFor } from "./support/wait.js";
 
 describe("runtime against a real server", () => {
   let nats: LocalNats | undefined;
