@@ -3,8 +3,18 @@ import { mkdir, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
-import { Buckets, type FileMeta, FileReceived, FileState, Subjects } from "@sift/contracts";
-import { dataDirs, envelope, freeName, type Logger, type Producer, type Publisher, recordFailure } from "@sift/runtime";
+import { Buckets, type FileMeta, FileReceived, Subjects } from "@sift/contracts";
+import {
+  dataDirs,
+  envelope,
+  freeName,
+  type Logger,
+  type Producer,
+  type Publisher,
+  readFileState,
+  recordFailure,
+  updateFileState,
+} from "@sift/runtime";
 import { sniffMediaType } from "@sift/segment";
 import type { Candidate } from "./watch.js";
 
@@ -50,8 +60,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const bytes = await readFile(c.path);
   const fileId = createHash("sha256").update(bytes).digest("hex");
   const flog = d.log.child({ fileId, file: c.name });
-  const previous = await d.kv.get(fileId);
-  const prevState = previous?.operation === "PUT" ? FileState.safeParse(previous.json()).data : undefined;
+  const prevState = await readFileState(d.kv, fileId);
   if (prevState && prevState.state !== "failed" && !d.reprocess) {
     await mkdir(dirs.processed, { recursive: true });
     await rename(c.path, join(dirs.processed, await freeName(dirs.processed, c.name, fileId)));
@@ -81,8 +90,13 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
     object: { bucket: Buckets.files, name: fileId, size: bytes.length },
   });
   await d.publisher.publish(Subjects.fileReceived, message, id);
-  const state: FileState = { state: "received", name: c.name, receivedAt };
-  await d.kv.put(fileId, JSON.stringify(state));
+  // a merge, not a put: the sink may already have recorded documents of this file
+  await updateFileState(
+    d.kv,
+    fileId,
+    () => ({ state: "received", name: c.name, receivedAt }),
+    (s) => (s.state === "completed" ? undefined : { ...s, state: "received", name: c.name, receivedAt }),
+  );
   await rename(c.path, join(dirs.processed, storedName));
   flog.info({ mediaType, size: bytes.length, ms: ms(t0) }, "file received");
   return "received";

@@ -1,37 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { KV } from "@nats-io/kv";
 import {
   buildOutputFile,
   type FileMeta,
-  FileState,
+  type FileState,
   type OutputFile,
   safeFileName,
   type TaggedDocument,
 } from "@sift/contracts";
 import { exists } from "@sift/runtime";
-
-/** Applies `change` to a file's KV state with compare-and-set, retrying when another replica got there first. */
-export async function updateFileState(
-  kv: KV,
-  fileId: string,
-  init: () => FileState,
-  change: (s: FileState) => FileState | undefined,
-): Promise<FileState> {
-  for (let attempt = 0; ; attempt++) {
-    const entry = await kv.get(fileId);
-    const current = entry?.operation === "PUT" ? FileState.parse(entry.json()) : init();
-    const next = change(current);
-    if (!next) return current;
-    try {
-      if (entry?.operation === "PUT") await kv.update(fileId, JSON.stringify(next), entry.revision);
-      else await kv.create(fileId, JSON.stringify(next));
-      return next;
-    } catch (err) {
-      if (attempt > 50) throw err;
-    }
-  }
-}
 
 /** Records that document `index` of a file is tagged, stored at stream sequence `seq`. */
 export const recordDoc = (index: number, count: number, seq: number) => (s: FileState) =>

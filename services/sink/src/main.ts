@@ -25,10 +25,11 @@ import {
   recordFailure,
   runStage,
   startService,
+  updateFileState,
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import { buildOutput, isComplete, outputName, recordDoc, updateFileState } from "./assemble.js";
+import { buildOutput, isComplete, outputName, recordDoc } from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
