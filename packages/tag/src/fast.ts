@@ -35,6 +35,7 @@ interface Word {
   lower0: boolean;
   digit0: boolean;
   allCaps: boolean;
+  /** summed emission weights (both stages, 2L) of each group of the word's own features */
   cur: Int32Array;
   prev: Int32Array;
   next: Int32Array;
@@ -73,7 +74,7 @@ interface Fast {
 }
 
 const fasts = new WeakMap<NerModel, Fast>();
-const CACHE_LIMIT = 200_000;
+const CACHE_LIMIT = 50_000;
 const PAIR_PREFIXES = { ll: "l-1l=", lln: "ll+1=", ss: "s-1s=", ssn: "ss+1=" } as const;
 
 function fastOf(model: NerModel): Fast {
@@ -149,13 +150,16 @@ function fastOf(model: NerModel): Fast {
   return fast;
 }
 
+/** The summed weight rows (both stages) of the named features. */
 function lookup(model: NerModel, names: string[]): Int32Array {
-  const out: number[] = [];
+  const out = new Int32Array(2 * L);
   for (const name of names) {
     const v = model.features.get(name);
-    if (v !== undefined) out.push(v);
+    if (v === undefined) continue;
+    const row = v * 2 * L;
+    for (let y = 0; y < 2 * L; y++) out[y] = (out[y] as number) + (model.both[row + y] as number);
   }
-  return Int32Array.from(out);
+  return out;
 }
 
 function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
@@ -209,9 +213,6 @@ class Ids {
       this.a = b;
     }
     this.a[this.n++] = v;
-  }
-  pushAll(v: Int32Array) {
-    for (let k = 0; k < v.length; k++) this.push(v[k] as number);
   }
 }
 
@@ -308,15 +309,23 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
     const gaz = opts.gazetteers ? gazetteerCodes(model, ws) : null;
     ids.n = 0;
     const offs = new Int32Array(n + 1);
+    const e1 = new Float64Array(n * L);
+    const e2 = new Float64Array(n * L);
     for (let i = 0; i < n; i++) {
       const me = ws[i] as Word;
       const pv = i > 0 ? (ws[i - 1] as Word) : fast.bos;
       const nx = i + 1 < n ? (ws[i + 1] as Word) : fast.eos;
-      ids.pushAll(me.cur);
-      ids.pushAll(pv.prev);
-      ids.pushAll(nx.next);
-      ids.pushAll((i > 1 ? (ws[i - 2] as Word) : fast.bos).prev2);
-      ids.pushAll((i + 2 < n ? (ws[i + 2] as Word) : fast.eos).next2);
+      const a = me.cur;
+      const b = pv.prev;
+      const c = nx.next;
+      const d = (i > 1 ? (ws[i - 2] as Word) : fast.bos).prev2;
+      const e = (i + 2 < n ? (ws[i + 2] as Word) : fast.eos).next2;
+      const base = i * L;
+      for (let y = 0; y < L; y++) {
+        e1[base + y] = (a[y] as number) + (b[y] as number) + (c[y] as number) + (d[y] as number) + (e[y] as number);
+        const z = y + L;
+        e2[base + y] = (a[z] as number) + (b[z] as number) + (c[z] as number) + (d[z] as number) + (e[z] as number);
+      }
       if (me.bar || pv.bar || nx.bar) {
         const f = model.features;
         ids.push(f.get(`s-1s=${pv.shape}|${me.shape}`) ?? -1);
@@ -347,8 +356,6 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       }
       offs[i + 1] = ids.n;
     }
-    const e1 = new Float64Array(n * L);
-    const e2 = new Float64Array(n * L);
     emissions2(model.both, ids, offs, n, e1, e2);
     second.push(e2);
     viterbi(e1, model.stage1.t, n, out);

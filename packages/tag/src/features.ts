@@ -27,6 +27,8 @@ export interface Resources {
   gazPrefixes?: Set<string>;
   /** Word → Brown cluster bit string. */
   clusters: Map<string, string>;
+  /** Words that news text nearly always writes in lower case ("related", "articles"). */
+  lowerWords: Set<string>;
 }
 
 export interface FeatureOptions {

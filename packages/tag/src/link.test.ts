@@ -113,6 +113,16 @@ describe("findEntities with the committed model", () => {
     expect(es.filter((e) => e.text === "Clinton").map((e) => e.canonical)).toEqual(["Hillary Clinton"]);
   });
 
+  it("leaves short lines of everyday words alone (page furniture)", () => {
+    const es = named(
+      "Related Articles\n\nMost Read\n\nThe European Central Bank (ECB) raised rates. ECB President Christine Lagarde spoke.",
+    );
+    expect(es.map((e) => e.text)).not.toContain("Related Articles");
+    expect(es.map((e) => e.text)).not.toContain("Most Read");
+    expect(es).toContainEqual({ text: "ECB", label: "ORG", canonical: "European Central Bank" });
+    expect(es).toContainEqual({ text: "Christine Lagarde", label: "PER", canonical: "Christine Lagarde" });
+  });
+
   it("finds number entities by rule", () => {
     const es = findEntities(
       model,

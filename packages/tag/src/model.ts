@@ -35,6 +35,7 @@ interface ModelJson {
   gazMax: number;
   gazetteer: { keys: string; masks: number[] };
   clusters: Array<[string, string]>;
+  lowerWords: string;
 }
 
 /** Weight step of the quantised model. */
@@ -115,6 +116,7 @@ export function serializeModel(m: {
     gazMax: m.resources.gazMax,
     gazetteer: { keys: keys.join("\n"), masks: keys.map((k) => m.resources.gaz.get(k) as number) },
     clusters,
+    lowerWords: [...m.resources.lowerWords].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(" "),
   };
   return gzipSync(Buffer.from(JSON.stringify(json)), { level: 9 });
 }
@@ -150,7 +152,7 @@ export function deserializeModel(bytes: Buffer): NerModel {
     stage1: { w: w1, t: trans(json.stage1.trans) },
     stage2: { w: w2, t: trans(json.stage2.trans) },
     both,
-    resources: { gaz, gazMax: json.gazMax, clusters },
+    resources: { gaz, gazMax: json.gazMax, clusters, lowerWords: new Set(json.lowerWords.split(" ")) },
   };
 }
 

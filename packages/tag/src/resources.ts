@@ -140,13 +140,22 @@ export function loadResources(dir: string, maxGazTokens = 6): Resources {
     }
   }
   const clusters = new Map<string, string>();
+  const counts = new Map<string, number>();
   for (const part of ["part00", "part01", "part02"]) {
     const text = readFileSync(join(dir, "clusters/bllip-brown-c1000", `bllip-clusters.${part}.txt`), "utf8");
     for (const line of text.split("\n")) {
       const [bits, word, count] = line.split("\t");
-      if (!bits || !word || Number(count) < 3) continue;
-      clusters.set(word, bits);
+      if (!bits || !word) continue;
+      counts.set(word, Number(count));
+      if (Number(count) >= 3) clusters.set(word, bits);
     }
   }
-  return { gaz, gazMax, clusters };
+  // lower-case words that are seldom capitalised: at least 20 times, and 5 times as often as Title or UPPER case
+  const lowerWords = new Set<string>();
+  for (const [word, n] of counts) {
+    if (n < 20 || !/^\p{Ll}+$/u.test(word)) continue;
+    const capital = (counts.get(word[0]?.toUpperCase() + word.slice(1)) ?? 0) + (counts.get(word.toUpperCase()) ?? 0);
+    if (n >= 5 * capital) lowerWords.add(word);
+  }
+  return { gaz, gazMax, clusters, lowerWords };
 }

@@ -234,6 +234,24 @@ export function findEntities(model: NerModel, text: string): Entity[] {
     reindex();
   }
 
+  // a short line of nothing but everyday words is page furniture ("Related Articles", "Most Read")
+  const lowerWords = model.resources.lowerWords;
+  const sentenceStart = new Int32Array(sentences.length + 1);
+  for (let s = 0; s < sentences.length; s++)
+    sentenceStart[s + 1] = (sentenceStart[s] as number) + (sentences[s] as Token[]).length;
+  spans = spans.filter((sp) => {
+    const s = sentenceOf[sp.a] as number;
+    const a = sentenceStart[s] as number;
+    const b = sentenceStart[s + 1] as number;
+    if (b - a > 4 || sp.canonical !== undefined) return true;
+    for (let k = a; k < b; k++) {
+      const t = (tokens[k] as Token).text;
+      if (k >= sp.a && k < sp.b ? !lowerWords.has(t.toLowerCase()) : !PUNCT.test(t)) return true;
+    }
+    return false;
+  });
+  reindex();
+
   const mentions: Mention[] = spans.map((sp) => ({
     start: (tokens[sp.a] as Token).start,
     end: (tokens[sp.b - 1] as Token).end,
