@@ -17,8 +17,8 @@ describe.skipIf(noDocker !== undefined)("docker compose", () => {
     env = await new DockerComposeEnvironment(repoRoot, "docker-compose.yml")
       .withBuild()
       .withEnvironment({ SIFT_HOST_DATA: data })
-      .withWaitStrategy("sink-1", Wait.forHealthCheck())
-      .withWaitStrategy("tagger-1", Wait.forHealthCheck())
+      // every service, NATS included, has a healthcheck; stage services publish no ports to wait on
+      .withDefaultWaitStrategy(Wait.forHealthCheck())
       .up();
   }, 600_000);
   afterAll(async () => {
