@@ -322,7 +322,7 @@ export async function makeCorpus(src: Sources, deal: Dealer, o: { quick: boolean
     files.push({ name, format, kind, bytes });
   };
   const enc = (s: string) => new TextEncoder().encode(s);
-  const k = o.quick ? 0.25 : 1;
+  const k = o.quick ? 0.2 : 1;
   const n = (x: number) => Math.max(1, Math.round(x * k));
   const plan: Array<[Format, Size, number]> = [
     ["txt", "small", n(60)],

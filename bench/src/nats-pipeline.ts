@@ -100,6 +100,7 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
   const totals = new Map<string, StageTotals>();
   let restarts = 0;
   const tail: string[] = [];
+  const recent = new Map<string, string[]>();
   const onLine = (line: string) => {
     tail.push(line);
     if (tail.length > 40) tail.shift();
@@ -107,6 +108,10 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
     if (bar < 0) return;
     const label = line.slice(0, bar).trim();
     const text = line.slice(bar + 3);
+    const mine = recent.get(label) ?? [];
+    mine.push(text);
+    if (mine.length > 6) mine.shift();
+    recent.set(label, mine);
     if (!text.startsWith("{")) return;
     let rec: { msg?: string; ms?: number; child?: string; pid?: number; port?: number; level?: string | number };
     try {
@@ -124,7 +129,8 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
     else if (rec.msg === "http listening" && rec.port) ports.set(label, rec.port);
     else if (rec.msg === "service exited, restarting") {
       restarts++;
-      o.warn?.(`bench: ${rec.child} exited and was restarted`);
+      const last = (rec.child ? recent.get(rec.child) : undefined) ?? [];
+      o.warn?.(`${rec.child} exited and was restarted; its last lines:\n  ${last.join("\n  ")}`);
     }
   };
   if (child.stdout) createInterface({ input: child.stdout }).on("line", onLine);

@@ -53,8 +53,12 @@ export async function stopGroup(child: ChildProcess, graceMs: number): Promise<v
   if (!pid) return;
   if (child.exitCode === null && child.signalCode === null) {
     child.kill("SIGTERM");
-    const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    await Promise.race([exited, sleep(graceMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((r) => {
+      child.once("exit", () => r());
+      timer = setTimeout(r, graceMs);
+    });
+    clearTimeout(timer);
   }
   for (let i = 0; i < 20 && groupAlive(pid); i++) await sleep(50);
   if (groupAlive(pid)) {

@@ -1,5 +1,15 @@
 import { createCleaner, createInMemoryLineMemory } from "@sift/clean";
-import type { CleanedDocument, FileMeta, SegmentedDocument } from "@sift/contracts";
+import {
+  type CleanedDocument,
+  DocCleaned,
+  DocSegmented,
+  DocTagged,
+  encodeJson,
+  type FileMeta,
+  type SegmentedDocument,
+  safeJson,
+  type TaggedDocument,
+} from "@sift/contracts";
 import { segmentFile, sniffMediaType } from "@sift/segment";
 import { loadTagger } from "@sift/tag";
 import { benchCorpus, describeCorpus } from "./corpus.js";
@@ -55,7 +65,8 @@ export const benchStages: BenchSection = async (o) => {
   }
   const cleanMs = performance.now() - ms;
   ms = performance.now();
-  for (const d of cleaned) tag(d);
+  const tagged: TaggedDocument[] = [];
+  for (const d of cleaned) tagged.push(tag(d));
   const tagMs = performance.now() - ms;
   const segChars = segmented.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
   const cleanChars = cleaned.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
@@ -99,5 +110,69 @@ export const benchStages: BenchSection = async (o) => {
     unit: "share of time",
     note: `segment ${Math.round(segMs)} ms, clean ${Math.round(cleanMs)} ms, tag ${Math.round(tagMs)} ms`,
   });
+  rows.push(...messageRows([segmented, cleaned, tagged], segMs + cleanMs + tagMs));
   return rows;
 };
+
+/**
+ * What a broker adds per message that one process does not: JSON out and in, and zod on publish and on
+ * receipt (the runtime validates both ends), for the messages this corpus makes between the stages.
+ */
+function messageRows(docs: [SegmentedDocument[], CleanedDocument[], TaggedDocument[]], workMs: number): BenchRow[] {
+  const producer = { service: "bench", version: "0", instance: "bench-1" };
+  const kinds: Array<[string, { safeParse(v: unknown): { data?: unknown } }, object[]]> = [
+    ["segmented", DocSegmented, docs[0]],
+    ["cleaned", DocCleaned, docs[1]],
+    ["tagged", DocTagged, docs[2]],
+  ];
+  const rows: BenchRow[] = [];
+  let total = 0;
+  let count = 0;
+  let jsonMs = 0;
+  let bytes = 0;
+  for (const [kind, schema, list] of kinds) {
+    const messages = list.map((d, i) => ({
+      v: 1,
+      id: `${i}@bench`,
+      fileId: "0".repeat(64),
+      producedAt: new Date(0).toISOString(),
+      producer,
+      ...d,
+    }));
+    let json = 0;
+    let zod = 0;
+    // a warm-up pass (the services run warm), then the timed one
+    for (const m of messages.slice(0, 20)) schema.safeParse(safeJson(encodeJson(schema.safeParse(m).data)));
+    for (const m of messages) {
+      let t = performance.now();
+      const checked = schema.safeParse(m); // on publish
+      zod += performance.now() - t;
+      t = performance.now();
+      const data = encodeJson(checked.data);
+      const body = safeJson(data);
+      json += performance.now() - t;
+      bytes += data.length;
+      t = performance.now();
+      schema.safeParse(body); // on receipt
+      zod += performance.now() - t;
+    }
+    total += json + zod;
+    jsonMs += json;
+    count += messages.length;
+    rows.push({
+      group: "messages",
+      name: `doc.${kind}: JSON + zod per message`,
+      value: messages.length ? (json + zod) / messages.length : 0,
+      unit: "ms",
+      note: `${messages.length} messages; JSON ${json.toFixed(0)} ms, zod ${zod.toFixed(0)} ms (both ends)`,
+    });
+  }
+  rows.push({
+    group: "messages",
+    name: "JSON + zod as a share of the stages' work",
+    value: total / workMs,
+    unit: "×",
+    note: `${count} messages, ${(bytes / 1e6).toFixed(1)} MB of JSON: ${total.toFixed(0)} ms (JSON ${jsonMs.toFixed(0)} ms) vs ${workMs.toFixed(0)} ms of segment + clean + tag`,
+  });
+  return rows;
+}
