@@ -63,7 +63,8 @@ interface Fast {
   pairs: { ll: PairMap; lln: PairMap; ss: PairMap; ssn: PairMap };
   /** gazetteer feature ids by [prefix 0 none / 1 "-" / 2 "+"][cat * 4 + part] */
   gaz: Int32Array[];
-  ids: Record<string, number>;
+  /** ids of "alone" and the document features, in DOC_FEATURES order */
+  doc: Int32Array;
   s1: Int32Array;
   s1p: Int32Array;
   s1n: Int32Array;
@@ -73,6 +74,8 @@ interface Fast {
   am: Int32Array;
 }
 
+const DOC_FEATURES = ["alone", "dLowH", "dLow0", "dLow", "dCapH", "dCap", "dNoneH", "dNone"];
+const [ALONE, D_LOW_H, D_LOW_0, D_LOW, D_CAP_H, D_CAP, D_NONE_H, D_NONE] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
 const fasts = new WeakMap<NerModel, Fast>();
 const CACHE_LIMIT = 50_000;
 const PAIR_PREFIXES = { ll: "l-1l=", lln: "ll+1=", ss: "s-1s=", ssn: "ss+1=" } as const;
@@ -115,8 +118,7 @@ function fastOf(model: NerModel): Fast {
   const gaz = ["", "-", "+"].map((p) =>
     Int32Array.from(GAZ_FEATS.flatMap((parts) => parts.map((name) => id(`${p}${name}`)))),
   );
-  const ids: Record<string, number> = {};
-  for (const name of ["alone", "dLowH", "dLow0", "dLow", "dCapH", "dCap", "dNoneH", "dNone"]) ids[name] = id(name);
+  const doc = Int32Array.from(DOC_FEATURES, id);
   const typeName = (t: number) => (t < 0 ? "O" : (TYPE_NAMES[t] as string));
   // s1-1 / s1+1 by (neighbour + 2) * 5 + (own + 1), neighbour -2..3, own -1..3
   const s1p = new Int32Array(30);
@@ -134,7 +136,7 @@ function fastOf(model: NerModel): Fast {
     shapeIds,
     pairs,
     gaz,
-    ids,
+    doc,
     s1: Int32Array.from([-1, 0, 1, 2, 3], (t) => id(`s1=${typeName(t)}`)),
     s1p,
     s1n,
@@ -218,10 +220,16 @@ class Ids {
 
 const pair = (m: PairMap, a: number, b: number): number => (a < 0 || b < 0 ? -1 : (m.get(a)?.get(b) ?? -1));
 
+const NONE: number[] = [];
+
+/** Gazetteer matches per token as codes `cat * 4 + part` (shared empty list where none). */
 function gazetteerCodes(model: NerModel, ws: Word[]): number[][] {
   const n = ws.length;
-  const out: number[][] = [];
-  for (let i = 0; i < n; i++) out.push([]);
+  const out: number[][] = new Array(n).fill(NONE);
+  const at = (k: number): number[] => {
+    if (out[k] === NONE) out[k] = [];
+    return out[k] as number[];
+  };
   const res = model.resources;
   for (let i = 0; i < n; i++) {
     const first = ws[i] as Word;
@@ -244,11 +252,11 @@ function gazetteerCodes(model: NerModel, ws: Word[]): number[][] {
       }
       for (let c = 0; c < GAZ_CATS.length; c++) {
         if ((mask & (1 << c)) === 0) continue;
-        if (len === 1) (out[i] as number[]).push(c * 4 + 3);
+        if (len === 1) at(i).push(c * 4 + 3);
         else {
-          (out[i] as number[]).push(c * 4);
-          for (let k = i + 1; k < i + len - 1; k++) (out[k] as number[]).push(c * 4 + 1);
-          (out[i + len - 1] as number[]).push(c * 4 + 2);
+          at(i).push(c * 4);
+          for (let k = i + 1; k < i + len - 1; k++) at(k).push(c * 4 + 1);
+          at(i + len - 1).push(c * 4 + 2);
         }
       }
       if (!more) break;
@@ -340,7 +348,7 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       }
       if (i === 0) ids.push(me.firstF);
       if (headline) ids.push(me.hlF);
-      if (n === 1) ids.push(fast.ids.alone as number);
+      if (n === 1) ids.push(fast.doc[ALONE] as number);
       if (gaz) {
         for (const c of gaz[i] as number[]) ids.push((fast.gaz[0] as Int32Array)[c] as number);
         if (i > 0) for (const c of gaz[i - 1] as number[]) ids.push((fast.gaz[1] as Int32Array)[c] as number);
@@ -348,10 +356,10 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       }
       if (opts.document && me.upper0) {
         const low = lowerSeen.has(me.lower);
-        if (low) ids.push(fast.ids[headline ? "dLowH" : i === 0 ? "dLow0" : "dLow"] as number);
+        if (low) ids.push(fast.doc[headline ? D_LOW_H : i === 0 ? D_LOW_0 : D_LOW] as number);
         if (i === 0 || headline || me.allCaps) {
-          if (capMid.has(me.tc)) ids.push(fast.ids[headline ? "dCapH" : "dCap"] as number);
-          else if (!low) ids.push(fast.ids[headline ? "dNoneH" : "dNone"] as number);
+          if (capMid.has(me.tc)) ids.push(fast.doc[headline ? D_CAP_H : D_CAP] as number);
+          else if (!low) ids.push(fast.doc[headline ? D_NONE_H : D_NONE] as number);
         }
       }
       offs[i + 1] = ids.n;

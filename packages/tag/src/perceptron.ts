@@ -30,47 +30,60 @@ export function emissions(wts: Weights, feats: Int32Array, offs: Int32Array, n: 
   }
 }
 
-/** For each label, the labels that may precede it. */
-const PREVS: Int32Array[] = Array.from({ length: L }, (_, y) => {
+/** For each label, the labels that may precede it, flattened: `PREV[PREV_AT[y] .. PREV_AT[y + 1])`. */
+const PREV_AT = new Int32Array(L + 1);
+const PREV: Int32Array = (() => {
   const out: number[] = [];
-  for (let p = 0; p < L; p++) if (ALLOWED[p * L + y]) out.push(p);
+  for (let y = 0; y < L; y++) {
+    PREV_AT[y] = out.length;
+    for (let p = 0; p < L; p++) if (ALLOWED[p * L + y]) out.push(p);
+  }
+  PREV_AT[L] = out.length;
   return Int32Array.from(out);
-});
-let delta = new Float64Array(64 * L);
-let back = new Int32Array(64 * L);
+})();
+const START_OK = Uint8Array.from({ length: L }, (_, y) => ALLOWED[L * L + y] as number);
+const END_OK = Uint8Array.from({ length: L }, (_, y) => (CAN_END(y) ? 1 : 0));
+let deltaBuf = new Float64Array(64 * L);
+let backBuf = new Int32Array(64 * L);
 
 /** Best BILOU-valid label sequence under the scores. */
 export function viterbi(em: Float64Array, trans: Weights["t"], n: number, out: Int32Array): void {
   if (n === 0) return;
-  if (delta.length < n * L) {
-    delta = new Float64Array(n * L * 2);
-    back = new Int32Array(n * L * 2);
+  if (deltaBuf.length < n * L) {
+    deltaBuf = new Float64Array(n * L * 2);
+    backBuf = new Int32Array(n * L * 2);
   }
-  for (let y = 0; y < L; y++)
-    delta[y] = ALLOWED[L * L + y] ? (em[y] as number) + (trans[L * L + y] as number) : Number.NEGATIVE_INFINITY;
+  const delta = deltaBuf;
+  const back = backBuf;
+  const prevAt = PREV_AT;
+  const prevList = PREV;
+  const NEG = Number.NEGATIVE_INFINITY;
+  for (let y = 0; y < L; y++) delta[y] = START_OK[y] ? (em[y] as number) + (trans[L * L + y] as number) : NEG;
   for (let i = 1; i < n; i++) {
     const base = (i - 1) * L;
+    const cur = i * L;
     for (let y = 0; y < L; y++) {
-      const prevs = PREVS[y] as Int32Array;
-      let best = Number.NEGATIVE_INFINITY;
+      let best = NEG;
       let arg = 0;
-      for (let k = 0; k < prevs.length; k++) {
-        const p = prevs[k] as number;
+      const end = prevAt[y + 1] as number;
+      for (let k = prevAt[y] as number; k < end; k++) {
+        const p = prevList[k] as number;
         const v = (delta[base + p] as number) + (trans[p * L + y] as number);
         if (v > best) {
           best = v;
           arg = p;
         }
       }
-      delta[i * L + y] = best + (em[i * L + y] as number);
-      back[i * L + y] = arg;
+      delta[cur + y] = best + (em[cur + y] as number);
+      back[cur + y] = arg;
     }
   }
-  let best = Number.NEGATIVE_INFINITY;
+  let best = NEG;
   let arg = 0;
+  const last = (n - 1) * L;
   for (let y = 0; y < L; y++) {
-    const v = delta[(n - 1) * L + y] as number;
-    if (CAN_END(y) && v > best) {
+    const v = delta[last + y] as number;
+    if (END_OK[y] && v > best) {
       best = v;
       arg = y;
     }
