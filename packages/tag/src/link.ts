@@ -6,6 +6,8 @@ export interface Mention {
   end: number;
   label: EntityLabel;
   tokens: string[];
+  /** `glue[k]`: token k follows token k-1 with no space between them in the text. */
+  glue?: boolean[];
   /** Set when an acronym definition links this mention ("SCO" → "Shanghai Cooperation Organisation"). */
   canonical?: string;
 }
@@ -15,32 +17,34 @@ const CORPORATE_SUFFIX =
 const TITLE =
   /^(?:mr\.?|mrs\.?|ms\.?|dr\.?|prof\.?|sir|dame|lord|lady|president|prime|minister|king|queen|pope|gen\.?|general|col\.?|sen\.?|senator|rep\.?|gov\.?|governor|judge|justice|chancellor|premier|sheikh|sheik)$/i;
 
-/** Joins token texts as they stood in the text (no space before closing punctuation). */
-export function joinTokens(tokens: string[]): string {
+/** Joins token texts with one space, or none where `glue` says they touched (else before closing punctuation). */
+export function joinTokens(tokens: string[], glue?: boolean[]): string {
   let out = "";
-  for (const t of tokens) {
-    if (out === "" || /^[.,;:!?)\]}%]$/.test(t) || /^['’]s$/i.test(t)) out += t;
-    else out += ` ${t}`;
-  }
+  tokens.forEach((t, k) => {
+    const touch = glue ? glue[k] === true : /^[.,;:!?)\]}%]$/.test(t) || /^['’]s$/i.test(t);
+    out += out === "" || touch ? t : ` ${t}`;
+  });
   return out;
 }
 
-/** The name a mention stands for on its own: corporate suffixes and titles left out. */
-export function baseName(m: Mention): string[] {
-  let toks = m.tokens;
+/** The token range of the name a mention stands for on its own: corporate suffixes and titles left out. */
+export function baseRange(m: Mention): [number, number] {
+  const toks = m.tokens;
+  let start = 0;
+  let end = toks.length;
   if (m.label === "ORG") {
-    let end = toks.length;
     while (end > 1 && CORPORATE_SUFFIX.test(toks[end - 1] as string)) end--;
     if (end > 1 && toks[end - 1] === "&") end--;
     while (end > 1 && /^[,.]$/.test(toks[end - 1] as string)) end--;
-    toks = toks.slice(0, end);
   }
-  if (m.label === "PER") {
-    let start = 0;
-    while (start < toks.length - 1 && TITLE.test(toks[start] as string)) start++;
-    toks = toks.slice(start);
-  }
-  return toks;
+  if (m.label === "PER") while (start < end - 1 && TITLE.test(toks[start] as string)) start++;
+  return [start, end];
+}
+
+/** The name of a mention as written, without corporate suffixes and titles. */
+export function baseName(m: Mention): string {
+  const [a, b] = baseRange(m);
+  return joinTokens(m.tokens.slice(a, b), m.glue?.slice(a, b));
 }
 
 const isPrefix = (short: string[], long: string[]) => short.every((t, i) => long[i] === t);
@@ -52,9 +56,13 @@ const isSuffix = (short: string[], long: string[]) => short.every((t, i) => long
  * people, the one mentioned last before it wins; with none before it, it stays as it is.
  */
 export function linkMentions(mentions: Mention[]): string[] {
-  const names = mentions.map(baseName);
-  const canonical = mentions.map((m, i) => m.canonical ?? joinTokens(names[i] as string[]));
-  const people = mentions.map((m, i) => ({ m, i, toks: names[i] as string[] })).filter((p) => p.m.label === "PER");
+  const canonical = mentions.map((m) => m.canonical ?? baseName(m));
+  const people = mentions
+    .map((m, i) => {
+      const [a, b] = baseRange(m);
+      return { m, i, toks: m.tokens.slice(a, b), name: baseName(m) };
+    })
+    .filter((p) => p.m.label === "PER");
   for (const p of people) {
     if (p.m.canonical !== undefined) continue;
     // fuller forms of this name: longer PER names that start or end with it
@@ -63,7 +71,7 @@ export function linkMentions(mentions: Mention[]): string[] {
     );
     if (fuller.length === 0) continue;
     // the fullest distinct names (a name inside a longer candidate is the same person)
-    const forms = [...new Set(fuller.map((q) => joinTokens(q.toks)))];
+    const forms = [...new Set(fuller.map((q) => q.name))];
     const maximal = forms.filter(
       (f) => !forms.some((g) => g !== f && g.length > f.length && ` ${g} `.includes(` ${f} `)),
     );
@@ -74,7 +82,7 @@ export function linkMentions(mentions: Mention[]): string[] {
     }
     let best: (typeof fuller)[number] | undefined;
     for (const q of fuller) if (q.m.start < p.m.start && (!best || q.m.start > best.m.start)) best = q;
-    if (best) canonical[p.i] = sameAs(joinTokens(best.toks));
+    if (best) canonical[p.i] = sameAs(best.name);
   }
   // a fuller name links to its own fullest form too ("Vladimir Putin" inside "Vladimir V. Putin" is not touched)
   return canonical;

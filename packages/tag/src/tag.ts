@@ -3,7 +3,7 @@ import type { CleanedDocument, Entity, EntityLabel, TaggedDocument } from "@sift
 import { labelDocumentFast } from "./fast.js";
 import { normToken } from "./features.js";
 import { chunksOfBilou, TYPES } from "./labels.js";
-import { baseName, entityIndex, joinTokens, linkMentions, type Mention } from "./link.js";
+import { baseName, entityIndex, linkMentions, type Mention } from "./link.js";
 import { deserializeModel, type NerModel } from "./model.js";
 import { ruleEntities } from "./rules.js";
 import { splitTokenSentences, type Token, tokenize } from "./tokenize.js";
@@ -83,6 +83,15 @@ export function findEntities(model: NerModel, text: string): Entity[] {
     return k;
   };
 
+  const mentionOf = (sp: Span): Mention => ({
+    start: (tokens[sp.a] as Token).start,
+    end: (tokens[sp.b - 1] as Token).end,
+    label: sp.label,
+    tokens: tokens.slice(sp.a, sp.b).map((t) => t.text),
+    glue: tokens.slice(sp.a, sp.b).map((t, k) => k > 0 && (tokens[sp.a + k - 1] as Token).end === t.start),
+    ...(sp.canonical !== undefined ? { canonical: sp.canonical } : {}),
+  });
+
   // acronyms defined in parentheses: "Shanghai Cooperation Organisation (SCO)"
   const acronyms = new Map<string, Span>();
   for (let i = 1; i + 2 < tokens.length; i++) {
@@ -116,9 +125,7 @@ export function findEntities(model: NerModel, text: string): Entity[] {
     if (expansion) acronyms.set(acr, expansion);
   }
   for (const [acr, exp] of acronyms) {
-    const canonical = joinTokens(
-      baseName({ start: 0, end: 0, label: exp.label, tokens: tokens.slice(exp.a, exp.b).map((t) => t.text) }),
-    );
+    const canonical = baseName(mentionOf(exp));
     for (let i = 0; i < tokens.length; i++) {
       if ((tokens[i] as Token).text !== acr) continue;
       const k = owner[i] as number;
@@ -252,13 +259,7 @@ export function findEntities(model: NerModel, text: string): Entity[] {
   });
   reindex();
 
-  const mentions: Mention[] = spans.map((sp) => ({
-    start: (tokens[sp.a] as Token).start,
-    end: (tokens[sp.b - 1] as Token).end,
-    label: sp.label,
-    tokens: tokens.slice(sp.a, sp.b).map((t) => t.text),
-    ...(sp.canonical !== undefined ? { canonical: sp.canonical } : {}),
-  }));
+  const mentions: Mention[] = spans.map(mentionOf);
   const canonical = linkMentions(mentions);
   const entities: Entity[] = mentions.map((m, k) => ({
     start: m.start,
