@@ -123,6 +123,15 @@ describe("findEntities with the committed model", () => {
     expect(es).toContainEqual({ text: "Christine Lagarde", label: "PER", canonical: "Christine Lagarde" });
   });
 
+  it("reads a Title Case Headline as a sentence, not as one long name", () => {
+    const es = named(
+      "Kremlin Acknowledges Strain In Relations With Baku\n\nMoscow remains hopeful, Kremlin spokesman Dmitry Peskov said on Monday.",
+    );
+    for (const e of es) expect(e.text).not.toContain("Acknowledges");
+    expect(es.map((e) => e.text)).toContain("Baku");
+    expect(es).toContainEqual({ text: "Dmitry Peskov", label: "PER", canonical: "Dmitry Peskov" });
+  });
+
   it("finds number entities by rule", () => {
     const es = findEntities(
       model,

@@ -43,13 +43,42 @@ function initials(tokens: Token[], a: number, b: number, withConnectors: boolean
   return out;
 }
 
+/**
+ * A Title Case Headline ("Kremlin Acknowledges Strain In Relations") reads to a model trained on
+ * news sentences as one long name. When most words are capitalised and some of them are everyday
+ * words, those everyday words are given to the model in lower case (offsets do not change).
+ */
+export function sentenceCase(words: string[], lowerWords: Set<string>): string[] {
+  let alpha = 0;
+  let caps = 0;
+  let everyday = 0;
+  words.forEach((w, i) => {
+    if (!/^\p{L}/u.test(w)) return;
+    alpha++;
+    if (/^\p{Lu}/u.test(w)) {
+      caps++;
+      if (i > 0 && w !== w.toUpperCase() && lowerWords.has(w.toLowerCase())) everyday++;
+    }
+  });
+  if (alpha < 3 || caps < 0.8 * alpha || everyday === 0 || caps === words.filter((w) => /^\p{Lu}+$/u.test(w)).length)
+    return words;
+  return words.map((w, i) =>
+    i > 0 && /^\p{Lu}/u.test(w) && w !== w.toUpperCase() && lowerWords.has(w.toLowerCase()) ? w.toLowerCase() : w,
+  );
+}
+
 /** Entities (PER/ORG/LOC/MISC from the model, the number types from rules) of a whole text. */
 export function findEntities(model: NerModel, text: string): Entity[] {
   const tokens = tokenize(text);
   const sentences = splitTokenSentences(text, tokens);
   const labels = labelDocumentFast(
     model,
-    sentences.map((s) => s.map((t) => normToken(t.text))),
+    sentences.map((s) =>
+      sentenceCase(
+        s.map((t) => normToken(t.text)),
+        model.resources.lowerWords,
+      ),
+    ),
   );
   const sentenceOf = new Int32Array(tokens.length);
   let spans: Span[] = [];
