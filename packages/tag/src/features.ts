@@ -203,6 +203,12 @@ export function wordGroups(w: string, res: Resources, opts: FeatureOptions): Wor
     const c = clusterOf(res, w) ?? "";
     if (c) cur.push(`c4=${c.slice(0, 4)}`, `c6=${c.slice(0, 6)}`, `c10=${c.slice(0, 10)}`, `c=${c}`);
     else cur.push("c=none");
+    // BLLIP case statistics: a capitalised everyday word ("The", "Related") is seldom a name
+    if (isUpper(w[0]) && res.lowerWords.has(l)) {
+      cur.push(isAllCaps(w) ? "lwC" : "lw");
+      prev.push("lw-1");
+      next.push("lw+1");
+    }
     prev.push(`c-1=${c.slice(0, 6)}`, `c-1=${c.slice(0, 10)}`);
     next.push(`c+1=${c.slice(0, 6)}`, `c+1=${c.slice(0, 10)}`);
   }

@@ -70,6 +70,14 @@ describe("findEntities with the committed model", () => {
     for (const e of blinken) expect(e).toMatchObject({ label: "PER", canonical: "Antony Blinken" });
   });
 
+  it("takes the surname of a person named in full for that person, unless a gazetteer knows it as a place", () => {
+    const es = named(
+      "On Saturday Ilham Aliyev, the president of Azerbaijan, spoke. President Vladimir Putin apologised at the time to Aliyev for the crash.",
+    );
+    expect(es).toContainEqual({ text: "Aliyev", label: "PER", canonical: "Ilham Aliyev" });
+    expect(es).toContainEqual({ text: "Azerbaijan", label: "LOC", canonical: "Azerbaijan" });
+  });
+
   it("links an acronym defined in parentheses, wherever it appears", () => {
     const es = named(
       "The World Health Organization (WHO) warned on Tuesday. A WHO spokesman said the WHO would send experts.",

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { CleanedDocument, Entity, EntityLabel, TaggedDocument } from "@sift/contracts";
 import { labelDocumentFast } from "./fast.js";
-import { normToken } from "./features.js";
+import { GAZ_CATS, normToken } from "./features.js";
 import { chunksOfBilou, TYPES } from "./labels.js";
 import { baseName, entityIndex, linkMentions, type Mention } from "./link.js";
 import { deserializeModel, type NerModel } from "./model.js";
@@ -21,6 +21,11 @@ const NEWS_AGENCIES = new Set(
   "Reuters AFP AP Bloomberg Xinhua TASS Interfax Kyodo Yonhap Bernama Anadolu Dow Jones Agence EFE ANSA DPA Tanjug".split(
     " ",
   ),
+);
+/** Gazetteer categories that make a word a place or an organisation. */
+const PLACE_OR_ORG = ["country", "city", "region", "locother", "company", "orgother", "club"].reduce(
+  (m, c) => m | (1 << GAZ_CATS.indexOf(c as (typeof GAZ_CATS)[number])),
+  0,
 );
 const isCap = (s: string): boolean => /^\p{Lu}/u.test(s);
 
@@ -219,6 +224,22 @@ export function findEntities(model: NerModel, text: string): Entity[] {
     if (!NEWS_AGENCIES.has(w)) continue;
     if (spans.some((o) => o.label === "PER" && o.b - o.a > 1 && (tokens[o.b - 1] as Token).text === w)) continue;
     sp.label = "ORG";
+  }
+
+  // the surname of a person named in full here, which no gazetteer knows as a place or an
+  // organisation, is that person ("apologised to Aliyev"; "in Washington" stays a place)
+  const surnames = new Map<string, number>();
+  for (const sp of spans)
+    if (sp.label === "PER" && sp.b - sp.a > 1) {
+      const last = (tokens[sp.b - 1] as Token).text;
+      surnames.set(last, (surnames.get(last) ?? 0) + 1);
+    }
+  for (const sp of spans) {
+    if (sp.label === "PER" || sp.b - sp.a !== 1 || sp.canonical !== undefined) continue;
+    const w = (tokens[sp.a] as Token).text;
+    if (!surnames.has(w) || NEWS_AGENCIES.has(w)) continue;
+    if (((model.resources.gaz.get(w.toLowerCase()) ?? 0) & PLACE_OR_ORG) !== 0) continue;
+    sp.label = "PER";
   }
 
   // document consistency: a name found once is the same name where the model missed it
