@@ -2,7 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { Streams, Subjects } from "@sift/contracts";
 import { type CorpusFile, dropFiles } from "./corpus.js";
@@ -57,6 +57,8 @@ export interface RunningPipeline {
   drop(files: CorpusFile[]): Promise<Map<string, number>>;
   /** Waits until every name has an output or a failure record; false when `timeoutMs` ran out. */
   waitFor(names: string[], timeoutMs: number, tick?: (done: number) => void): Promise<boolean>;
+  /** Messages ever stored (last sequence) in each JetStream stream, KV bucket and object store. */
+  streamCounts(): Promise<Map<string, number>>;
   /** `sift.file.completed` messages in SIFT_RESULTS per file id. */
   completedPerFile(): Promise<Map<string, number>>;
   stop(): Promise<void>;
@@ -207,6 +209,17 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
         }
         await sleep(25);
       }
+    },
+    async streamCounts() {
+      const nc = await connect({ servers: natsUrl, name: "bench" });
+      const counts = new Map<string, number>();
+      try {
+        const jsm = await jetstreamManager(nc);
+        for await (const si of jsm.streams.list()) counts.set(si.config.name, si.state.last_seq);
+      } finally {
+        await nc.close();
+      }
+      return counts;
     },
     async completedPerFile() {
       const nc = await connect({ servers: natsUrl, name: "bench" });

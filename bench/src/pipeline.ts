@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -42,7 +42,7 @@ interface InProcessRun {
 }
 
 /** `sift process <files> --out <dir>`: the four stages in one process, timed from its own log lines. */
-async function runInProcess(paths: string[], outDir: string): Promise<InProcessRun> {
+export async function runInProcess(paths: string[], outDir: string): Promise<InProcessRun> {
   const t0 = performance.now();
   const child = spawnGroup(
     process.execPath,
@@ -110,7 +110,7 @@ interface PipelineRun {
 }
 
 /** Drops `files` at once into intake/ and waits for every result: time from the first drop to the last result. */
-async function runThrough(
+export async function runThrough(
   p: RunningPipeline,
   files: CorpusFile[],
   timeoutMs: number,
@@ -170,11 +170,11 @@ async function peakDuring<T>(
 }
 
 /** "CLEAN_REMOVES_TOO_MUCH ×2" from the failure records in failed/. */
-async function failureCodes(dataDir: string): Promise<string> {
+async function failureCodes(dataDir: string, prefix = ""): Promise<string> {
   const dir = join(dataDir, "failed");
   const codes = new Map<string, number>();
   for (const f of await readdir(dir).catch(() => [] as string[])) {
-    if (!f.endsWith(".error.json")) continue;
+    if (!f.endsWith(".error.json") || !f.startsWith(prefix)) continue;
     const rec = JSON.parse(await readFile(join(dir, f), "utf8")) as { error?: { code?: string } };
     const code = rec.error?.code ?? "?";
     codes.set(code, (codes.get(code) ?? 0) + 1);
@@ -319,6 +319,18 @@ async function pipelineRows(
     note: `handler time summed (with MAX_IN_FLIGHT=4 overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
   });
   const peakAfterCorpus = a.memory();
+  const stored = await a.streamCounts();
+  const storedNote = [...stored]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, v]) => `${k} ${v}`)
+    .join(", ");
+  add({
+    group: "pipeline",
+    name: "NATS: messages stored in JetStream",
+    value: [...stored.values()].reduce((n, v) => n + v, 0),
+    unit: "messages",
+    note: `${([...stored.values()].reduce((n, v) => n + v, 0) / corpus.files.length).toFixed(0)} per file: ${storedNote} (KV_sift-lines: the cleaner's line counts, one CAS write per line)`,
+  });
 
   // 3. one file at a time: latency without queueing
   const lonely = smallFiles(deal, o.quick ? 3 : 20, "alone");
@@ -365,7 +377,8 @@ async function pipelineRows(
     (await readdir(join(a.dataDir, "output"))).filter((f) => f.startsWith("many-")).map((f) => f.slice(0, -5)),
   );
   const ids = many.map((f) => createHash("sha256").update(f.bytes).digest("hex"));
-  const missing = many.filter((f) => !outNames.has(f.name)).length;
+  const missing = many.filter((f) => !outNames.has(f.name) && !a.results.failed.has(f.name)).length;
+  const manyFailures = manyRun.failed > 0 ? ` (${await failureCodes(a.dataDir, "many-")})` : "";
   const twice = many.filter((f) => (a.results.output.get(f.name)?.length ?? 0) > 1).length;
   const stray = [...outNames].filter((n) => !/^many-\d+\.txt$/.test(n)).length;
   const msgOnce = ids.filter((id) => completed.get(id) === 1).length;
@@ -385,7 +398,7 @@ async function pipelineRows(
     value: outNames.size,
     unit: "files",
     key: "e2eOutputs",
-    note: `${missing} missing, ${manyRun.failed} failed, ${stray} under another name${manyRun.complete ? "" : ", TIMED OUT"}`,
+    note: `${missing} missing (no output, no failure record), ${manyRun.failed} failed${manyFailures}, ${stray} under another name${manyRun.complete ? "" : ", TIMED OUT"}`,
   });
   add({
     group: "e2e",
@@ -469,7 +482,16 @@ async function pipelineRows(
     const grew = [...SERVICES, "nats-server"]
       .map((s) => [s, (peak.get(s) ?? 0) - (before.get(s)?.rss ?? 0)] as const)
       .sort((x, y) => y[1] - x[1])[0] ?? ["?", 0];
-    const outcome = result.outputs === 1 ? "output written" : result.failed === 1 ? "FAILED" : "NO RESULT";
+    const outSize = await stat(join(a.dataDir, "output", `${f.name}.json`)).then(
+      (st) => st.size,
+      () => 0,
+    );
+    const outcome =
+      result.outputs === 1
+        ? `output of ${mb(outSize)} MB written`
+        : result.failed === 1
+          ? `FAILED (${await failureCodes(a.dataDir, f.name)})`
+          : "NO RESULT";
     add({
       group: "memory",
       name: `${f.format === "pdf" ? "PDF" : "text"} file of ${mb(f.bytes.length)} MB: peak RSS of any process`,
