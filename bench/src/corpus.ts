@@ -309,7 +309,7 @@ export function createDealer(pool: Article[], seed: number) {
 
 /**
  * The benchmark corpus: text, Markdown and HTML (synthetic and real pages), PDF and DOCX, in several sizes,
- * from the shared news text; the same files for the same seed.
+ * from the shared news text; the same files for the same seed (DOCX files differ only in their creation time).
  */
 export async function makeCorpus(src: Sources, deal: Dealer, o: { quick: boolean }): Promise<Corpus> {
   const files: CorpusFile[] = [];
@@ -322,7 +322,7 @@ export async function makeCorpus(src: Sources, deal: Dealer, o: { quick: boolean
     files.push({ name, format, kind, bytes });
   };
   const enc = (s: string) => new TextEncoder().encode(s);
-  const k = o.quick ? 0.2 : 1;
+  const k = o.quick ? 0.15 : 1;
   const n = (x: number) => Math.max(1, Math.round(x * k));
   const plan: Array<[Format, Size, number]> = [
     ["txt", "small", n(60)],
@@ -360,7 +360,7 @@ export async function makeCorpus(src: Sources, deal: Dealer, o: { quick: boolean
       else add(`${base}.docx`, format, kind, await makeDocx(arts));
     }
   }
-  for (const p of src.devPages.slice(0, o.quick ? 10 : 40)) add(`dev-${p.id}.html`, "html", "html real page", p.html);
+  for (const p of src.devPages.slice(0, o.quick ? 6 : 40)) add(`dev-${p.id}.html`, "html", "html real page", p.html);
   if (src.newsPage) {
     for (let i = 0; i < n(8); i++) {
       const stamp = `\n\nCorrection ${i + 1}: an earlier version of this story misspelt a name.\n`;

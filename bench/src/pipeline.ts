@@ -361,7 +361,7 @@ async function pipelineRows(
   }
 
   // 5. many small files end to end
-  const count = o.quick ? 300 : 10_000;
+  const count = o.quick ? 200 : 10_000;
   const many = smallFiles(deal, count, "many");
   log(`NATS pipeline: ${count} small files`);
   const rssAt = new Map<string, Map<string, number>>();
@@ -450,7 +450,7 @@ async function pipelineRows(
 
   // 6. large files, one at a time
   const bigMb = 20;
-  const textMb = o.quick ? 0.5 : bigMb;
+  const textMb = o.quick ? 0.3 : bigMb;
   const big: CorpusFile[] = [
     {
       name: `large-${textMb}mb.txt`,
@@ -497,7 +497,7 @@ async function pipelineRows(
       name: `${f.format === "pdf" ? "PDF" : "text"} file of ${mb(f.bytes.length)} MB: peak RSS of any process`,
       value: mb(worstRss),
       unit: "MB",
-      note: `${worstName}; ${outcome} in ${(result.spanMs / 1000).toFixed(1)} s; RSS sampled every 100 ms: ${svc.map(([k, v]) => `${k} ${mb(v)}`).join(", ")}${f.format === "pdf" ? `; ${o.quick ? "0.1" : "1"} MB of text, the rest a figure` : ""}${o.quick && f.format === "txt" ? " (--quick: 0.5 MB, not 20)" : ""}`,
+      note: `${worstName}; ${outcome} in ${(result.spanMs / 1000).toFixed(1)} s; RSS sampled every 100 ms: ${svc.map(([k, v]) => `${k} ${mb(v)}`).join(", ")}${f.format === "pdf" ? `; ${o.quick ? "0.1" : "1"} MB of text, the rest a figure` : ""}${o.quick && f.format === "txt" ? " (--quick: 0.3 MB, not 20)" : ""}`,
     });
     add({
       group: "memory",
