@@ -28,11 +28,13 @@ function loadDocuments(o: BenchOptions): { docs: string[]; from: string } | null
 
 /**
  * Milliseconds of CPU time (this process, user + system) per call of `fn`, over at least `minMs` of
- * wall time after one warm-up call. CPU time keeps the figure about one core when other work
- * shares the machine; GC helper threads count against the library being measured.
+ * wall time, after warming up (two calls and half a second at least: the JIT and the per-word
+ * caches settle by then). CPU time keeps the figure about one core when other work shares the
+ * machine; GC helper threads count against the library being measured.
  */
 function timeIt(fn: () => void, minMs: number): number {
-  fn();
+  const w0 = performance.now();
+  for (let k = 0; k < 2 || performance.now() - w0 < 500; k++) fn();
   let runs = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
