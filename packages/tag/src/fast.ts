@@ -306,19 +306,24 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
     return headline;
   });
   const ids = new Ids();
-  const second: Float64Array[] = [];
-  const firstTypes: Int8Array[] = [];
+  // one buffer each for the document: stage-2 scores and stage-1 types of sentence s start at starts[s]
+  const starts = new Int32Array(docWords.length + 1);
   let maxN = 1;
-  for (const ws of docWords) maxN = Math.max(maxN, ws.length);
+  docWords.forEach((ws, s) => {
+    starts[s + 1] = (starts[s] as number) + ws.length;
+    maxN = Math.max(maxN, ws.length);
+  });
+  const second = new Float64Array((starts[docWords.length] as number) * L);
+  const types = new Int8Array(starts[docWords.length] as number);
   const out = new Int32Array(maxN);
+  const e1 = new Float64Array(maxN * L);
+  const offs = new Int32Array(maxN + 1);
   docWords.forEach((ws, s) => {
     const n = ws.length;
     const headline = opts.document && (headlines[s] as boolean);
     const gaz = opts.gazetteers ? gazetteerCodes(model, ws) : null;
     ids.n = 0;
-    const offs = new Int32Array(n + 1);
-    const e1 = new Float64Array(n * L);
-    const e2 = new Float64Array(n * L);
+    const e2 = second.subarray((starts[s] as number) * L, (starts[s + 1] as number) * L);
     for (let i = 0; i < n; i++) {
       const me = ws[i] as Word;
       const pv = i > 0 ? (ws[i - 1] as Word) : fast.bos;
@@ -365,14 +370,14 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       offs[i + 1] = ids.n;
     }
     emissions2(model.both, ids, offs, n, e1, e2);
-    second.push(e2);
     viterbi(e1, model.stage1.t, n, out);
-    firstTypes.push(Int8Array.from(out.subarray(0, n), (y) => labelType(y)));
+    const t0 = starts[s] as number;
+    for (let i = 0; i < n; i++) types[t0 + i] = labelType(out[i] as number);
   });
   // second stage: aggregate first-stage types of each word over the document (as aggregateFeatures)
   const counts = new Map<string, number[]>();
   docWords.forEach((ws, s) => {
-    const ts = firstTypes[s] as Int8Array;
+    const t0 = starts[s] as number;
     ws.forEach((w, i) => {
       if (!w.letters) return;
       let c = counts.get(w.lower);
@@ -380,15 +385,16 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
         c = [0, 0, 0, 0, 0];
         counts.set(w.lower, c);
       }
-      const t = (ts[i] as number) + 1;
+      const t = (types[t0 + i] as number) + 1;
       c[t] = (c[t] as number) + 1;
     });
   });
   const w2 = model.stage2.w;
+  const others = new Int32Array(5);
   return docWords.map((ws, s) => {
     const n = ws.length;
-    const ts = firstTypes[s] as Int8Array;
-    const em = second[s] as Float64Array;
+    const ts = types.subarray(starts[s] as number, starts[s + 1] as number);
+    const em = second.subarray((starts[s] as number) * L, (starts[s + 1] as number) * L);
     const add = (f: number, i: number) => {
       if (f < 0) return;
       const row = f * L;
@@ -405,7 +411,7 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       const w = ws[i] as Word;
       const c = w.letters ? counts.get(w.lower) : undefined;
       if (c && w.upper0) {
-        const others = c.slice();
+        others.set(c);
         others[own + 1] = (others[own + 1] as number) - 1;
         const total =
           (others[0] as number) +
