@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deserializeModel, findEntities, MODEL_URL, tokenize } from "@sift/tag";
+import { deserializeModel, evaluate, findEntities, MODEL_URL, parseConll, tokenize } from "@sift/tag";
 import nlp from "compromise";
 import type { BenchOptions, BenchRow, BenchSection } from "./table.js";
 
@@ -46,6 +46,92 @@ function timeIt(fn: () => void, minMs: number): number {
   return (c.user + c.system) / 1000 / runs;
 }
 
+const TYPE_INDEX: Record<string, number> = { PER: 0, ORG: 1, LOC: 2, MISC: 3 };
+
+/**
+ * CoNLL-2003 dev scored the way the issue quotes library figures: each document's tokens joined by
+ * spaces (sentences by line breaks), each system reads that text, and an entity counts when its
+ * span maps exactly onto gold tokens with the right type (conlleval, micro-averaged over
+ * PER/ORG/LOC/MISC; compromise has no MISC, which counts against it).
+ */
+function conllRows(o: BenchOptions, model: ReturnType<typeof deserializeModel>): BenchRow[] {
+  const path = join(o.shared, "data", "conll2003", "dev.txt");
+  if (!existsSync(path)) return [];
+  let docs = parseConll(readFileSync(path, "utf8"));
+  if (o.quick) docs = docs.slice(0, 60);
+  type Chunk = { type: number; start: number; end: number };
+  const pairs: Record<string, Array<{ gold: Chunk[]; predicted: Chunk[] }>> = { sift: [], compromise: [] };
+  for (const doc of docs) {
+    let text = "";
+    const starts = new Map<number, number>();
+    const ends = new Map<number, number>();
+    let k = 0;
+    const gold: Chunk[] = [];
+    for (const s of doc.sentences) {
+      if (text !== "") text += "\n";
+      const base = k;
+      s.words.forEach((w, i) => {
+        if (i > 0) text += " ";
+        starts.set(text.length, k);
+        text += w;
+        ends.set(text.length, k + 1);
+        k++;
+      });
+      // gold chunks (IOB1 or IOB2) in document token positions
+      let cur: Chunk | null = null;
+      s.tags.forEach((tag, i) => {
+        const type = tag === "O" ? -1 : (TYPE_INDEX[tag.slice(2)] ?? -1);
+        const begins = type >= 0 && (tag[0] === "B" || cur === null || cur.type !== type);
+        if (cur && (type < 0 || begins)) {
+          gold.push(cur);
+          cur = null;
+        }
+        if (begins) cur = { type, start: base + i, end: base + i + 1 };
+        else if (cur) cur.end = base + i + 1;
+      });
+      if (cur) gold.push(cur);
+    }
+    const toChunk = (start: number, end: number, type: number): Chunk[] => {
+      const a = starts.get(start);
+      const b = ends.get(end);
+      return a !== undefined && b !== undefined && type >= 0
+        ? [{ type, start: a, end: b }]
+        : [{ type, start: -1, end: -1 }];
+    };
+    const mine = findEntities(model, text)
+      .filter((e) => e.label in TYPE_INDEX)
+      .flatMap((e) => toChunk(e.start, e.end, TYPE_INDEX[e.label] as number));
+    const nlpDoc = nlp(text);
+    const theirs: Chunk[] = [];
+    for (const [type, view] of [
+      [0, nlpDoc.people()],
+      [1, nlpDoc.organizations()],
+      [2, nlpDoc.places()],
+    ] as const) {
+      for (const m of view.json({ offset: true }) as Array<{ offset: { start: number; length: number } }>) {
+        let a = m.offset.start;
+        let b = a + m.offset.length;
+        while (a < b && !/[\p{L}\p{N}]/u.test(text[a] ?? "")) a++;
+        while (b > a && !/[\p{L}\p{N}]/u.test(text[b - 1] ?? "")) b--;
+        theirs.push(...toChunk(a, b, type));
+      }
+    }
+    pairs.sift?.push({ gold, predicted: mine });
+    pairs.compromise?.push({ gold, predicted: theirs });
+  }
+  const note = `${docs.length} documents of CoNLL-2003 dev, tokens joined by spaces; entity level, exact span and type`;
+  return (["sift", "compromise"] as const).map((name) => ({
+    group: "tag",
+    name: `${name} CoNLL dev F1`,
+    value: Math.round(evaluate(pairs[name] ?? []).overall.f1 * 100) / 100,
+    unit: "F1",
+    note:
+      name === "compromise"
+        ? `${note}; PER/ORG/LOC only`
+        : `${note}; through findEntities (tokenizer, rules of the document)`,
+  }));
+}
+
 /** Entity tagging: Sift's tagger (tokenizer, two-stage perceptron, rules, linking) beside compromise on the same text. */
 export const benchTag: BenchSection = async (o) => {
   const rows: BenchRow[] = [];
@@ -86,6 +172,7 @@ export const benchTag: BenchSection = async (o) => {
     unit: "tokens/s",
     note: `${note}; people + places + organizations`,
   });
+  rows.push(...conllRows(o, model));
   rows.push({ group: "tag", name: "sift entities found", value: found, unit: "entities", note: "all 11 labels" });
   rows.push({
     group: "tag",
