@@ -99,6 +99,8 @@ export async function runSupervisor(
     }
   }
 
+  // the folders exist before any service is up, so a file can be dropped at once
+  for (const d of ["intake", "processed", "output", "failed"]) mkdirSync(join(dataDir, d), { recursive: true });
   const children = new Set<ChildProcess>();
   let stopping = false;
   let natsServer: ChildProcess | undefined;
