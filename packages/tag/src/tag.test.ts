@@ -81,7 +81,8 @@ describe("findEntities on any text", () => {
 });
 
 describe("sentenceCase", () => {
-  const everyday = new Set(["acknowledges", "strain", "in", "relations", "with"]);
+  const lower = new Set(["acknowledges", "strain", "in", "relations", "with", "rose", "bulls"]);
+  const everyday = (w: string) => lower.has(w);
   it("lower-cases the everyday words of a Title Case Headline only", () => {
     expect(sentenceCase("Kremlin Acknowledges Strain In Relations With Baku".split(" "), everyday)).toEqual(
       "Kremlin acknowledges strain in relations with Baku".split(" "),
@@ -92,5 +93,8 @@ describe("sentenceCase", () => {
     expect(sentenceCase(s, everyday)).toEqual(s);
     const caps = "KREMLIN ACKNOWLEDGES STRAIN IN RELATIONS".split(" ");
     expect(sentenceCase(caps, everyday)).toEqual(caps);
+    // a results line with one name that is also a word
+    const results = "Wigan 42 Bradford Bulls 36".split(" ");
+    expect(sentenceCase(results, everyday)).toEqual(results);
   });
 });

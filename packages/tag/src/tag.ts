@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import type { CleanedDocument, Entity, EntityLabel, TaggedDocument } from "@sift/contracts";
 import { DocumentSpans, PUNCT, type Span } from "./document.js";
 import { labelDocumentFast } from "./fast.js";
-import { normToken } from "./features.js";
+import { GAZ_CATS, normToken } from "./features.js";
 import { chunksOfBilou, TYPES } from "./labels.js";
 import { entityIndex, linkMentions, type Mention } from "./link.js";
 import { deserializeModel, type NerModel } from "./model.js";
 import { ruleEntities } from "./rules.js";
 import { splitTokenSentences, type Token, tokenize } from "./tokenize.js";
+
+const FIRST_NAME = 1 << GAZ_CATS.indexOf("pfirst");
 
 export type Tagger = (doc: CleanedDocument) => TaggedDocument;
 
@@ -17,26 +19,28 @@ export const MODEL_URL = new URL("../model/ner-model.json.gz", import.meta.url);
 const HONORIFIC = /^(?:Mr|Mrs|Ms|Miss|Mme|Dr|Prof|Rev|Sen|Gov|Gen|Lt|Col|Capt|Sgt)\.?$/;
 /**
  * A Title Case Headline ("Kremlin Acknowledges Strain In Relations") reads to a model trained on
- * news sentences as one long name. When most words are capitalised and some of them are everyday
- * words, those everyday words are given to the model in lower case (offsets do not change).
+ * news sentences as one long name. When most words are capitalised and at least two of them (and
+ * 30% of all words) are everyday words, those everyday words are given to the model in lower case
+ * (offsets do not change). `isEveryday` says which capitalised words count (not first names, say).
  */
-export function sentenceCase(words: string[], lowerWords: Set<string>): string[] {
+export function sentenceCase(words: string[], isEveryday: (lower: string) => boolean): string[] {
   let alpha = 0;
   let caps = 0;
-  let everyday = 0;
+  let upper = 0;
+  const everyday: number[] = [];
   words.forEach((w, i) => {
     if (!/^\p{L}/u.test(w)) return;
     alpha++;
-    if (/^\p{Lu}/u.test(w)) {
-      caps++;
-      if (i > 0 && w !== w.toUpperCase() && lowerWords.has(w.toLowerCase())) everyday++;
-    }
+    if (!/^\p{Lu}/u.test(w)) return;
+    caps++;
+    if (w === w.toUpperCase()) upper++;
+    else if (i > 0 && isEveryday(w.toLowerCase())) everyday.push(i);
   });
-  if (alpha < 3 || caps < 0.8 * alpha || everyday === 0 || caps === words.filter((w) => /^\p{Lu}+$/u.test(w)).length)
+  if (alpha < 3 || caps < 0.8 * alpha || caps === upper || everyday.length < 2 || everyday.length < 0.3 * alpha)
     return words;
-  return words.map((w, i) =>
-    i > 0 && /^\p{Lu}/u.test(w) && w !== w.toUpperCase() && lowerWords.has(w.toLowerCase()) ? w.toLowerCase() : w,
-  );
+  const out = words.slice();
+  for (const i of everyday) out[i] = (words[i] as string).toLowerCase();
+  return out;
 }
 
 /** Entities (PER/ORG/LOC/MISC from the model, the number types from rules) of a whole text. */
@@ -44,12 +48,14 @@ export function findEntities(model: NerModel, text: string): Entity[] {
   const tokens = tokenize(text);
   const sentences = splitTokenSentences(text, tokens);
   const lowerWords = model.resources.lowerWords;
+  const gaz = model.resources.gaz;
+  const everyday = (w: string) => lowerWords.has(w) && ((gaz.get(w) ?? 0) & FIRST_NAME) === 0;
   const labels = labelDocumentFast(
     model,
     sentences.map((s) =>
       sentenceCase(
         s.map((t) => normToken(t.text)),
-        lowerWords,
+        everyday,
       ),
     ),
   );

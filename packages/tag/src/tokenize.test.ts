@@ -50,6 +50,23 @@ describe("tokenize", () => {
     expect(texts("Wells Fargo & Co. said")).toEqual(["Wells", "Fargo", "&", "Co.", "said"]);
   });
 
+  it("reads already-tokenized text the CoNLL way (standalone clitics, ordinals, list numbers)", () => {
+    expect(texts("Russia 's team do n't")).toEqual(["Russia", "'s", "team", "do", "n't"]);
+    expect(texts("the 19th and 21st , batting .596")).toEqual(["the", "19th", "and", "21st", ",", "batting", ".596"]);
+    expect(texts("1. Michelle Freeman\n2. Ludmila Engquist won in 1996.")).toEqual([
+      "1.",
+      "Michelle",
+      "Freeman",
+      "2.",
+      "Ludmila",
+      "Engquist",
+      "won",
+      "in",
+      "1996",
+      ".",
+    ]);
+  });
+
   it("separates quotes from words", () => {
     expect(texts('‘strengthen mutual support\' "best"')).toEqual([
       "‘",
@@ -67,5 +84,10 @@ describe("tokenize", () => {
     const s = "Title here\n\nMr. Smith went to Washington. He said no. the end";
     const sents = splitTokenSentences(s, tokenize(s)).map((x) => x.map((t) => t.text).join(" "));
     expect(sents).toEqual(["Title here", "Mr. Smith went to Washington .", "He said no. the end"]);
+    const q = '"We will win." he said. Then he left.';
+    expect(splitTokenSentences(q, tokenize(q)).map((x) => x.map((t) => t.text).join(" "))).toEqual([
+      '" We will win . " he said .',
+      "Then he left .",
+    ]);
   });
 });

@@ -19,7 +19,7 @@ const CLITICS = /^(?:['’](?:s|S|re|RE|ve|VE|ll|LL|d|D|m|M)|n['’]t|N['’]T)$
 
 // One alternative per token kind, tried in order at each position.
 const TOKEN =
-  /(?<url>(?:https?:\/\/|www\.)[^\s"'<>()[\]{}]+[^\s"'<>()[\]{}.,;:!?])|(?<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|(?<abbr>\p{L}(?:\.\p{L})+\.?)|(?<num>[+-]?\d+(?:[.,:/-]\d+)*(?:-\p{L}+)*)|(?<word>[\p{L}\p{M}\p{N}]+(?:[-&][\p{L}\p{M}\p{N}]+)*(?:['’]\p{L}+)*)|(?<dots>\.{2,}|…)|(?<dash>-{2,}|[–—])|(?<other>\S)/uy;
+  /(?<url>(?:https?:\/\/|www\.)[^\s"'<>()[\]{}]+[^\s"'<>()[\]{}.,;:!?])|(?<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)|(?<abbr>\p{L}(?:\.\p{L})+\.?)|(?<num>[+-]?\d+(?:[.,:/-]\d+)*(?:st|nd|rd|th|-\p{L}+)*(?![\p{L}\d])|[+-]?\.\d+)|(?<word>[\p{L}\p{M}\p{N}]+(?:[-&][\p{L}\p{M}\p{N}]+)*(?:['’]\p{L}+)*)|(?<clitic>['’](?:[sSdDmM]|re|RE|ve|VE|ll|LL)(?![\p{L}\p{N}]))|(?<dots>\.{2,}|…)|(?<dash>-{2,}|[–—])|(?<other>\S)/uy;
 
 /** Splits news English into tokens in the style of CoNLL-2003 (possessives and clitics apart). */
 export function tokenize(text: string): Token[] {
@@ -64,6 +64,16 @@ export function tokenize(text: string): Token[] {
         const lower = s.toLowerCase();
         if (ABBREVIATIONS.has(lower) || (s.length === 1 && /\p{Lu}/u.test(s))) s += ".";
       }
+    } else if (
+      g.num !== undefined &&
+      /^\d{1,3}$/.test(s) &&
+      text[i + s.length] === "." &&
+      /\s/.test(text[i + s.length + 1] ?? " ")
+    ) {
+      // "1. Michelle Freeman": the number of a list item at the start of a line keeps its period
+      let b = i - 1;
+      while (b >= 0 && (text[b] === " " || text[b] === "\t")) b--;
+      if (b < 0 || text[b] === "\n") s += ".";
     } else if (g.abbr !== undefined && !s.endsWith(".") && text.charCodeAt(i + s.length) === 46) {
       s += ".";
     }
@@ -92,9 +102,15 @@ export function splitTokenSentences(text: string, tokens: Token[]): Token[][] {
     cur.push(t);
     const next = tokens[k + 1];
     if (next && (t.text === "." || t.text === "!" || t.text === "?") && isUpperStart(next.text)) {
-      // a closing quote stays with its sentence
-      out.push(cur);
-      cur = [];
+      // a closing quote stays with its sentence: a quote with nothing, a line break or a small letter after it
+      const after = tokens[k + 2];
+      const closing =
+        /^["'’”]$/.test(next.text) &&
+        (!after || text.slice(next.end, after.start).includes("\n") || /^\p{Ll}/u.test(after.text));
+      if (!closing) {
+        out.push(cur);
+        cur = [];
+      }
     }
   }
   if (cur.length > 0) out.push(cur);
