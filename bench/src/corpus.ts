@@ -479,5 +479,6 @@ export function describeCorpus(c: Corpus): string {
   const byFormat = new Map<string, number>();
   for (const f of c.files) byFormat.set(f.format, (byFormat.get(f.format) ?? 0) + 1);
   const formats = [...byFormat].map(([k, v]) => `${k} ${v}`).join(", ");
-  return `${c.files.length} files, ${(c.bytes / 1e6).toFixed(1)} MB (${formats})`;
+  const notes = c.notes.length > 0 ? ` [${c.notes.join("; ")}]` : "";
+  return `${c.files.length} files, ${(c.bytes / 1e6).toFixed(1)} MB (${formats})${notes}`;
 }
