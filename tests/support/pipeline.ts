@@ -39,6 +39,8 @@ export interface ServiceProcess {
   logs: LogLine[];
   port?: number;
   exited: boolean;
+  /** Stopped or killed by the test, not by itself. */
+  stopped: boolean;
 }
 
 export interface Pipeline {
@@ -82,7 +84,7 @@ export async function startPipeline(o: {
       env: { ...env, SIFT_INSTANCE: `${service}-${replica}` },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const sp: ServiceProcess = { service, replica, proc, logs: [], exited: false };
+    const sp: ServiceProcess = { service, replica, proc, logs: [], exited: false, stopped: false };
     const ready = new Promise<void>((resolveReady, reject) => {
       const onLine = (line: string) => {
         let parsed: LogLine;
@@ -114,6 +116,7 @@ export async function startPipeline(o: {
   const kill = (p: ServiceProcess, signal: NodeJS.Signals = "SIGTERM") =>
     new Promise<void>((done) => {
       if (p.exited) return done();
+      p.stopped = true;
       p.proc.once("exit", () => done());
       p.proc.kill(signal);
     });
@@ -122,9 +125,15 @@ export async function startPipeline(o: {
     readdirSync(join(dataDir, name)).filter((f) => !f.endsWith(".tmp"));
 
   // sink first so nothing waits on it; the order does not matter for correctness
-  for (const s of [...(o.only ?? SERVICES)].reverse()) {
-    const n = o.scale?.[s] ?? 1;
-    await Promise.all(Array.from({ length: n }, (_, i) => start(s, i + 1)));
+  try {
+    for (const s of [...(o.only ?? SERVICES)].reverse()) {
+      const n = o.scale?.[s] ?? 1;
+      await Promise.all(Array.from({ length: n }, (_, i) => start(s, i + 1)));
+    }
+  } catch (err) {
+    // a service that cannot start must not leave the others running after the test
+    await Promise.all(procs.map((p) => kill(p, "SIGKILL")));
+    throw err;
   }
 
   return {

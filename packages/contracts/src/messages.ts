@@ -62,9 +62,18 @@ export const Envelope = z.object({
 });
 export type Envelope = z.infer<typeof Envelope>;
 
-export const FileReceivedBody = z.object({ file: FileMeta, object: ObjectRef });
+export const FileReceivedBody = z.object({
+  file: FileMeta,
+  /** Where the bytes are (`sift-files` Object Store), for files too large to travel inline. */
+  object: ObjectRef.optional(),
+  /** The bytes themselves, base64, for small files: no Object Store round trip. */
+  content: z.base64().optional(),
+});
 export type FileReceivedBody = z.infer<typeof FileReceivedBody>;
-export const FileReceived = Envelope.extend(FileReceivedBody.shape);
+export const FileReceived = Envelope.extend(FileReceivedBody.shape).refine(
+  (m) => m.object !== undefined || m.content !== undefined,
+  "a file.received message carries its bytes: `object` or `content`",
+);
 export type FileReceived = z.infer<typeof FileReceived>;
 
 export const Removal = z.object({

@@ -53,6 +53,15 @@ export interface RunningStage {
 
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
+/** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
+function quietly(log: Logger, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    log.warn({ err }, `${what} not sent`);
+  }
+}
+
 /**
  * The consume loop: read (and resolve a large body), validate, run the stage, validate, publish with
  * Nats-Msg-Id, ack. Permanent errors and the last delivery go to the DLQ; anything else is nak'd with a delay.
@@ -113,7 +122,10 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   const handleOne = async (m: JsMsg) => {
     const started = performance.now();
     const attempt = m.info.deliveryCount;
-    const keepAlive = setInterval(() => m.working(), Math.max(200, config.ACK_WAIT_MS / 3));
+    const keepAlive = setInterval(
+      () => quietly(log, "working", () => m.working()),
+      Math.max(200, config.ACK_WAIT_MS / 3),
+    );
     let body: unknown;
     let ids: { fileId?: string; docId?: string; file?: FileMeta } = {};
     const notes: Record<string, unknown> = {};
@@ -130,7 +142,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
           },
         );
         await deadLetter(m, body, err, ids);
-        m.ack();
+        quietly(log, "ack", () => m.ack());
         mlog().warn({ err, ms: elapsed(started) }, "invalid message, dead-lettered");
         return;
       }
@@ -139,7 +151,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         log: mlog(),
         attempt,
         seq: m.seq,
-        working: () => m.working(),
+        working: () => quietly(log, "working", () => m.working()),
         note: (fields) => Object.assign(notes, fields),
       });
       for (const msg of out) {
@@ -148,7 +160,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
           throw new Error(`stage produced an invalid ${msg.subject} message: ${checked.error.message}`);
         await publisher.publish(msg.subject, checked.data, msg.message.id);
       }
-      m.ack();
+      quietly(log, "ack", () => m.ack());
       metrics.processed.inc();
       metrics.duration.observe((performance.now() - started) / 1000);
       mlog().info({ ...notes, ms: elapsed(started), out: out.length }, "message handled");
@@ -157,17 +169,17 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       if (isPermanentError(err) || last) {
         try {
           await deadLetter(m, body, err, ids);
-          m.ack();
+          quietly(log, "ack", () => m.ack());
           mlog().warn({ err, ms: elapsed(started), permanent: !last }, "message failed, dead-lettered");
         } catch (dlqErr) {
-          m.nak(retryDelayMs(attempt));
+          quietly(log, "nak", () => m.nak(retryDelayMs(attempt)));
           mlog().error({ err: dlqErr, cause: err }, "dead-lettering failed, will retry");
         }
         return;
       }
       metrics.retried.inc();
       const delay = retryDelayMs(attempt);
-      m.nak(delay);
+      quietly(log, "nak", () => m.nak(delay));
       mlog().warn({ err, ms: elapsed(started), retryInMs: delay }, "message failed, will retry");
     } finally {
       clearInterval(keepAlive);

@@ -14,6 +14,12 @@ export const IntakeEnv = z.object({
   INTAKE_STABLE_MS: z.coerce.number().int().nonnegative().default(500),
   /** Files handled at once. */
   INTAKE_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  /** Files up to this size travel inside the message; larger ones through the Object Store. */
+  INTAKE_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .nonnegative()
+    .default(256 * 1024),
   /** Process bytes again even when the same content was processed before. */
   SIFT_REPROCESS: z.stringbool().default(false),
 });

@@ -21,6 +21,7 @@ import type { Candidate } from "./watch.js";
 export interface IntakeDeps {
   dataDir: string;
   maxFileBytes: number;
+  inlineMaxBytes: number;
   reprocess: boolean;
   kv: KV;
   files: ObjectStore;
@@ -70,8 +71,11 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
 
   await mkdir(dirs.processed, { recursive: true });
   const storedName = await freeName(dirs.processed, c.name, fileId);
-  const info = await d.files.info(fileId);
-  if (!info || info.size !== bytes.length) await d.files.putBlob({ name: fileId }, bytes);
+  const inline = bytes.length <= d.inlineMaxBytes;
+  if (!inline) {
+    const info = await d.files.info(fileId);
+    if (!info || info.size !== bytes.length) await d.files.putBlob({ name: fileId }, bytes);
+  }
   const receivedAt = new Date().toISOString();
   const mediaType = sniffMediaType(bytes, c.name);
   const file: FileMeta = {
@@ -87,7 +91,9 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const message = FileReceived.parse({
     ...envelope(d.producer, fileId, id),
     file,
-    object: { bucket: Buckets.files, name: fileId, size: bytes.length },
+    ...(inline
+      ? { content: Buffer.from(bytes).toString("base64") }
+      : { object: { bucket: Buckets.files, name: fileId, size: bytes.length } }),
   });
   await d.publisher.publish(Subjects.fileReceived, message, id);
   // a merge, not a put: the sink may already have recorded documents of this file

@@ -15,6 +15,7 @@ async function main() {
   const deps = {
     dataDir: config.SIFT_DATA_DIR,
     maxFileBytes: config.SIFT_MAX_FILE_BYTES,
+    inlineMaxBytes: config.INTAKE_INLINE_MAX_BYTES,
     reprocess: config.SIFT_REPROCESS,
     kv: await new Kvm(nc).open(Buckets.fileState),
     files: await new Objm(nc).open(Buckets.files),

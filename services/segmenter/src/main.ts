@@ -12,12 +12,10 @@ async function main() {
     input: FileReceived,
     describe: (m) => ({ fileId: m.fileId, file: m.file }),
     handle: async (m, ctx) => {
-      const bytes = await files.getBlob(m.object.name);
+      const name = m.object?.name ?? m.fileId;
+      const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
       if (!bytes)
-        throw new InvalidInputError(
-          "MISSING_BYTES",
-          `${m.file.name}: bytes ${m.object.name} are not in ${Buckets.files}`,
-        );
+        throw new InvalidInputError("MISSING_BYTES", `${m.file.name}: bytes ${name} are not in ${Buckets.files}`);
       const docs = await segmentFile({ file: m.file, bytes });
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");

@@ -36,3 +36,11 @@ export async function outputName(outputDir: string, file: FileMeta): Promise<str
   if (head.includes(file.fileId)) return plain;
   return `${base}-${file.fileId.slice(0, 12)}.json`;
 }
+
+// pretty output reads well in a terminal; a large one is written compact, at a third of the size and memory
+const PRETTY_MAX_TEXT = 256 * 1024;
+
+export function serialiseOutput(output: OutputFile): string {
+  const text = output.documents.reduce((n, d) => n + d.text.length, 0);
+  return `${text <= PRETTY_MAX_TEXT ? JSON.stringify(output, null, 2) : JSON.stringify(output)}\n`;
+}

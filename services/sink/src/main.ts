@@ -29,7 +29,7 @@ import {
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import { buildOutput, isComplete, outputName, recordDoc } from "./assemble.js";
+import { buildOutput, isComplete, outputName, recordDoc, serialiseOutput } from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
@@ -63,15 +63,19 @@ async function main() {
     // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
     handle: async (m, ctx) => {
       const init = (): FileState => ({ state: "received", name: m.file.name, receivedAt: m.file.receivedAt });
-      const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq));
-      if (!isComplete(state)) return [];
-      const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
-      const docs = [];
-      for (const [, seq] of seqs) docs.push(seq === ctx.seq ? TaggedDocument.parse(m) : await loadTagged(seq));
+      let docs: TaggedDocument[] = [m];
+      // a one-document file needs no bookkeeping: it is complete as it arrives
+      if (m.count > 1) {
+        const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq));
+        if (!isComplete(state)) return [];
+        const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+        docs = [];
+        for (const [, seq] of seqs) docs.push(seq === ctx.seq ? m : await loadTagged(seq));
+      }
       ctx.working();
       const output = buildOutput(m.file, docs);
       const name = await outputName(dirs.output, m.file);
-      await writeAtomic(join(dirs.output, name), `${JSON.stringify(output, null, 2)}\n`);
+      await writeAtomic(join(dirs.output, name), serialiseOutput(output));
       const relative = `output/${name}`;
       await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
       ctx.note({ output: relative, documents: docs.length });
@@ -108,7 +112,13 @@ async function main() {
         // a later document of a file that already failed: its original is in failed/ already
         stored = safeFileName(name);
         if (!(await exists(join(dirs.failed, stored)))) {
-          const bytes = m.fileId ? await files.getBlob(m.fileId).catch(() => null) : null;
+          const inline = (m.payload as { content?: unknown } | undefined)?.content;
+          const bytes =
+            typeof inline === "string"
+              ? Buffer.from(inline, "base64")
+              : m.fileId
+                ? await files.getBlob(m.fileId).catch(() => null)
+                : null;
           await writeFile(join(dirs.failed, stored), bytes ?? JSON.stringify(m.payload ?? null));
         }
       }
