@@ -6,7 +6,7 @@ import { createKvLineMemory } from "./line-memory.js";
 
 async function main() {
   const svc = await startService({ service: "cleaner", env: process.env });
-  const lines = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines));
+  const lines = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log);
   const clean = createCleaner({ lines });
   const stage = await runStage(svc, {
     stage: "cleaner",
@@ -27,7 +27,7 @@ async function main() {
     },
   });
   svc.setReady(() => stage.consuming);
-  svc.onShutdown([stage.stop]);
+  svc.onShutdown([stage.stop, lines.stop]);
 }
 
 main().catch(exitOnStartupError);
