@@ -336,7 +336,7 @@ async function pipelineRows(
     name: "NATS: messages stored in JetStream",
     value: [...stored.values()].reduce((n, v) => n + v, 0),
     unit: "messages",
-    note: `${([...stored.values()].reduce((n, v) => n + v, 0) / corpus.files.length).toFixed(0)} per file: ${storedNote} (KV_sift-lines: the cleaner's line counts, one CAS write per line)`,
+    note: `${([...stored.values()].reduce((n, v) => n + v, 0) / corpus.files.length).toFixed(0)} per file: ${storedNote} (KV_sift-lines: one entry per document the cleaner has seen)`,
   });
 
   // 3. one file at a time: latency without queueing
