@@ -174,6 +174,15 @@ const lookup = (features: Map<string, number>, names: string[]): Int32Array => {
   return Int32Array.from(ids);
 };
 
+const cachedWord = (model: NerModel, g: WordGroups): CachedWord => ({
+  groups: g,
+  cur: lookup(model.features, g.cur),
+  prev: lookup(model.features, g.prev),
+  next: lookup(model.features, g.next),
+  prev2: lookup(model.features, g.prev2),
+  next2: lookup(model.features, g.next2),
+});
+
 const caches = new WeakMap<NerModel, { words: Map<string, CachedWord>; bos: CachedWord; eos: CachedWord }>();
 const CACHE_LIMIT = 200_000;
 
@@ -181,15 +190,7 @@ function cacheOf(model: NerModel) {
   let c = caches.get(model);
   if (!c) {
     const { bos, eos } = boundaryGroups(model.options);
-    const cached = (g: WordGroups): CachedWord => ({
-      groups: g,
-      cur: lookup(model.features, g.cur),
-      prev: lookup(model.features, g.prev),
-      next: lookup(model.features, g.next),
-      prev2: lookup(model.features, g.prev2),
-      next2: lookup(model.features, g.next2),
-    });
-    c = { words: new Map(), bos: cached(bos), eos: cached(eos) };
+    c = { words: new Map(), bos: cachedWord(model, bos), eos: cachedWord(model, eos) };
     caches.set(model, c);
   }
   return c;
@@ -198,15 +199,7 @@ function cacheOf(model: NerModel) {
 function wordOf(model: NerModel, cache: ReturnType<typeof cacheOf>, w: string): CachedWord {
   let c = cache.words.get(w);
   if (!c) {
-    const g = wordGroups(w, model.resources, model.options);
-    c = {
-      groups: g,
-      cur: lookup(model.features, g.cur),
-      prev: lookup(model.features, g.prev),
-      next: lookup(model.features, g.next),
-      prev2: lookup(model.features, g.prev2),
-      next2: lookup(model.features, g.next2),
-    };
+    c = cachedWord(model, wordGroups(w, model.resources, model.options));
     if (cache.words.size >= CACHE_LIMIT) cache.words.clear();
     cache.words.set(w, c);
   }
