@@ -25,7 +25,9 @@ async function expectAllOnce(p: Pipeline, nats: LocalNats, names: string[]) {
   expect(outputs.sort()).toEqual(names.map((n) => `${n}.json`).sort());
   const failed = p.files("failed").filter((f) => f.endsWith(".error.json"));
   expect(failed.map((f) => readFileSync(join(p.dir("failed"), f), "utf8"))).toEqual([]);
-  const crashed = p.procs.filter((x) => x.exited && !x.stopped).map((x) => `${x.service}: ${JSON.stringify(x.logs.slice(-5))}`);
+  const crashed = p.procs
+    .filter((x) => x.exited && !x.stopped)
+    .map((x) => `${x.service}: ${JSON.stringify(x.logs.slice(-5))}`);
   expect(crashed).toEqual([]);
   expect(p.files("intake")).toEqual([]);
   const counts = await resultCounts(nats.url);

@@ -1,13 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  buildOutputFile,
-  type FileMeta,
-  type FileState,
-  type OutputFile,
-  safeFileName,
-  type TaggedDocument,
-} from "@sift/contracts";
+import { type FileMeta, type FileState, type OutputFile, safeFileName } from "@sift/contracts";
 import { exists } from "@sift/runtime";
 
 /** Records that document `index` of a file is tagged, stored at stream sequence `seq`. */
@@ -18,10 +11,6 @@ export const recordDoc = (index: number, count: number, seq: number) => (s: File
 
 export const isComplete = (s: FileState): boolean =>
   s.count !== undefined && Object.keys(s.docs ?? {}).length >= s.count;
-
-export function buildOutput(file: FileMeta, docs: TaggedDocument[], now = new Date()): OutputFile {
-  return buildOutputFile(file, docs, now);
-}
 
 /**
  * The output file's name: `<name>.json`, unless that name already holds another file's output,

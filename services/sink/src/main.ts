@@ -5,6 +5,7 @@ import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import {
   Buckets,
+  buildOutputFile,
   Consumers,
   DeadLetter,
   DocTagged,
@@ -29,7 +30,7 @@ import {
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import { buildOutput, isComplete, outputName, recordDoc, serialiseOutput } from "./assemble.js";
+import { isComplete, outputName, recordDoc, serialiseOutput } from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
@@ -73,7 +74,7 @@ async function main() {
         for (const [, seq] of seqs) docs.push(seq === ctx.seq ? m : await loadTagged(seq));
       }
       ctx.working();
-      const output = buildOutput(m.file, docs);
+      const output = buildOutputFile(m.file, docs, new Date());
       const name = await outputName(dirs.output, m.file);
       await writeAtomic(join(dirs.output, name), serialiseOutput(output));
       const relative = `output/${name}`;
