@@ -22,6 +22,36 @@ export interface Draft {
 /** Files with more documents than this keep the first ones and say so. */
 export const MAX_DOCUMENTS = 1000;
 
+/** A document longer than this (characters) is cut into parts at paragraph boundaries, so no message or stage holds a whole huge text. */
+export const MAX_DOCUMENT_CHARS = 2_000_000;
+
+/** Cuts drafts whose paragraphs exceed `maxChars` into consecutive parts; the first part keeps title and metadata. */
+export function splitLongDrafts(drafts: Draft[], maxChars = MAX_DOCUMENT_CHARS): Draft[] {
+  return drafts.flatMap((d) => {
+    const total = d.paragraphs.reduce((n, p) => n + p.text.length + 2, d.title?.text.length ?? 0);
+    if (total <= maxChars) return [d];
+    const parts: Piece[][] = [[]];
+    let size = d.title?.text.length ?? 0;
+    for (const p of d.paragraphs) {
+      const current = parts[parts.length - 1] as Piece[];
+      if (current.length > 0 && size + p.text.length > maxChars) {
+        parts.push([p]);
+        size = p.text.length;
+      } else {
+        current.push(p);
+        size += p.text.length + 2;
+      }
+    }
+    return parts.map((paragraphs, i) => ({
+      ...d,
+      title: i === 0 ? d.title : null,
+      paragraphs,
+      removed: i === 0 ? d.removed : [],
+      warnings: [...d.warnings, `part ${i + 1} of ${parts.length} of a document longer than ${maxChars} characters`],
+    }));
+  });
+}
+
 /** A piece of `src` taken as it is. */
 export function slicePiece(src: string, start: number, end: number): Piece {
   return { text: src.slice(start, end), srcStart: start, srcEnd: end };
@@ -29,7 +59,7 @@ export function slicePiece(src: string, start: number, end: number): Piece {
 
 /** Assembles the documents of a file: title, blank line, paragraphs separated by blank lines. */
 export function assemble(file: FileMeta, drafts: Draft[], fileWarnings: string[]): SegmentedDocument[] {
-  let kept = drafts.filter((d) => d.paragraphs.length > 0 || d.title !== null);
+  let kept = splitLongDrafts(drafts.filter((d) => d.paragraphs.length > 0 || d.title !== null));
   const warnings = [...fileWarnings];
   if (kept.length > MAX_DOCUMENTS) {
     warnings.push(`the file holds ${kept.length} documents; only the first ${MAX_DOCUMENTS} are kept`);

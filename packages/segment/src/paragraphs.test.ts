@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { splitLongDrafts } from "./draft.js";
 import { splitParagraphs } from "./paragraphs.js";
 
 const paras = (t: string) => splitParagraphs(t).map((p) => t.slice(p.start, p.end));
@@ -45,5 +46,31 @@ describe("splitParagraphs", () => {
       "- two projects are late and will need more money before they finish",
     ].join("\n");
     expect(paras(t)).toHaveLength(3);
+  });
+});
+
+describe("splitLongDrafts", () => {
+  const piece = (text: string, at: number) => ({ text, srcStart: at, srcEnd: at + text.length });
+  const draft = (n: number) => ({
+    role: "main" as const,
+    title: piece("Title", 0),
+    paragraphs: Array.from({ length: n }, (_, i) => piece(`Paragraph number ${i} says something.`, 10 + i * 40)),
+    source: { site: "Example" },
+    removed: [{ text: "Menu", reason: "navigation", sourceStart: 0, sourceEnd: 4 }],
+    warnings: [],
+  });
+
+  it("leaves a document under the limit alone", () => {
+    expect(splitLongDrafts([draft(3)], 1000)).toHaveLength(1);
+  });
+
+  it("cuts a long document at paragraph boundaries, keeping every paragraph once and in order", () => {
+    const parts = splitLongDrafts([draft(50)], 300);
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.flatMap((p) => p.paragraphs.map((x) => x.text))).toEqual(draft(50).paragraphs.map((x) => x.text));
+    for (const p of parts) expect(p.paragraphs.reduce((n, x) => n + x.text.length, 0)).toBeLessThanOrEqual(300);
+    expect(parts[0]?.title?.text).toBe("Title");
+    expect(parts.slice(1).every((p) => p.title === null && p.removed.length === 0)).toBe(true);
+    expect(parts.every((p) => p.source.site === "Example" && p.warnings.some((w) => w.includes("part")))).toBe(true);
   });
 });

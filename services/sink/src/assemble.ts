@@ -1,6 +1,13 @@
-import { readFile } from "node:fs/promises";
+import { open, readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { type FileMeta, type FileState, type OutputFile, safeFileName } from "@sift/contracts";
+import {
+  type FileMeta,
+  type FileState,
+  type OutputFile,
+  safeFileName,
+  type TaggedDocument,
+  toOutputDocument,
+} from "@sift/contracts";
 import { exists } from "@sift/runtime";
 
 /** Records that document `index` of a file is tagged, stored at stream sequence `seq`. */
@@ -26,10 +33,31 @@ export async function outputName(outputDir: string, file: FileMeta): Promise<str
   return `${base}-${file.fileId.slice(0, 12)}.json`;
 }
 
-// pretty output reads well in a terminal; a large one is written compact, at a third of the size and memory
-const PRETTY_MAX_TEXT = 256 * 1024;
+/** Small outputs are written pretty: they read well in a terminal. */
+export const serialiseOutput = (output: OutputFile): string => `${JSON.stringify(output, null, 2)}\n`;
 
-export function serialiseOutput(output: OutputFile): string {
-  const text = output.documents.reduce((n, d) => n + d.text.length, 0);
-  return `${text <= PRETTY_MAX_TEXT ? JSON.stringify(output, null, 2) : JSON.stringify(output)}\n`;
+/** Files larger than this (input bytes) have their output streamed, compact, one document at a time. */
+export const STREAM_OVER_BYTES = 256 * 1024;
+
+/** Writes the output file document by document (temp file, then rename): only one document is in memory at a time. */
+export async function writeOutputStream(
+  path: string,
+  file: FileMeta,
+  loaders: Array<() => Promise<TaggedDocument>>,
+  completedAt: Date,
+  onDocument: () => void = () => {},
+): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  const fh = await open(tmp, "w");
+  try {
+    await fh.write(`{"v":1,"file":${JSON.stringify(file)},"completedAt":"${completedAt.toISOString()}","documents":[`);
+    for (const [i, load] of loaders.entries()) {
+      await fh.write(`${i > 0 ? "," : ""}${JSON.stringify(toOutputDocument(await load()))}`);
+      onDocument();
+    }
+    await fh.write("]}\n");
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
 }

@@ -30,7 +30,14 @@ import {
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import { isComplete, outputName, recordDoc, serialiseOutput } from "./assemble.js";
+import {
+  isComplete,
+  outputName,
+  recordDoc,
+  STREAM_OVER_BYTES,
+  serialiseOutput,
+  writeOutputStream,
+} from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
@@ -64,28 +71,38 @@ async function main() {
     // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
     handle: async (m, ctx) => {
       const init = (): FileState => ({ state: "received", name: m.file.name, receivedAt: m.file.receivedAt });
-      let docs: TaggedDocument[] = [m];
       // a one-document file needs no bookkeeping: it is complete as it arrives
+      let loaders: Array<() => Promise<TaggedDocument>> = [async () => m];
       if (m.count > 1) {
         const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq));
         if (!isComplete(state)) return [];
         const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
-        docs = [];
-        for (const [, seq] of seqs) docs.push(seq === ctx.seq ? m : await loadTagged(seq));
+        loaders = seqs.map(
+          ([, seq]) =>
+            async () =>
+              seq === ctx.seq ? m : await loadTagged(seq),
+        );
       }
       ctx.working();
-      const output = buildOutputFile(m.file, docs, new Date());
       const name = await outputName(dirs.output, m.file);
-      await writeAtomic(join(dirs.output, name), serialiseOutput(output));
+      const documents = loaders.length;
+      if (m.file.size <= STREAM_OVER_BYTES) {
+        const docs = [];
+        for (const load of loaders) docs.push(await load());
+        await writeAtomic(join(dirs.output, name), serialiseOutput(buildOutputFile(m.file, docs, new Date())));
+      } else {
+        // a large file is written one document at a time, so the sink never holds all of it
+        await writeOutputStream(join(dirs.output, name), m.file, loaders, new Date(), () => ctx.working());
+      }
       const relative = `output/${name}`;
       await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
-      ctx.note({ output: relative, documents: docs.length });
+      ctx.note({ output: relative, documents });
       const id = `${m.fileId}@sink`;
       return [
         {
           subject: Subjects.fileCompleted,
           schema: FileCompleted,
-          message: { ...envelope(producer, m.fileId, id), file: m.file, output: relative, documents: docs.length },
+          message: { ...envelope(producer, m.fileId, id), file: m.file, output: relative, documents },
         },
       ];
     },
