@@ -10,4 +10,12 @@ export { connectNats } from "./nats.js";
 export { type ConsumerOptions, type ProvisionOptions, provisionConsumer, provisionStreams } from "./provision.js";
 export { exitOnStartupError, type Service, startService, VERSION } from "./service.js";
 export { onShutdown } from "./shutdown.js";
-export { type HandlerContext, type Outgoing, type RunningStage, runStage, type StageOptions } from "./stage.js";
+export {
+  documentMessage,
+  type HandlerContext,
+  type Outgoing,
+  type RunningStage,
+  runStage,
+  type StageOptions,
+  withoutEnvelope,
+} from "./stage.js";

@@ -2,13 +2,14 @@ import type { ConsumerMessages, JsMsg } from "@nats-io/jetstream";
 import {
   type ConsumerSpec,
   dlqSubject,
+  type Envelope,
   errorCode,
   errorMessage,
   type FileMeta,
   isPermanentError,
 } from "@sift/contracts";
 import type { z } from "zod";
-import { envelope } from "./envelope.js";
+import { envelope, type Producer } from "./envelope.js";
 import type { Logger } from "./logger.js";
 import { provisionConsumer } from "./provision.js";
 import type { Service } from "./service.js";
@@ -38,8 +39,6 @@ export interface StageOptions<S extends z.ZodType> {
   consumer: ConsumerSpec;
   input: S;
   handle: (input: z.infer<S>, ctx: HandlerContext) => Promise<Outgoing[]>;
-  /** Ids for the per-message log line. */
-  describe?: (input: z.infer<S>) => { fileId?: string; docId?: string; file?: FileMeta };
   /** In-flight limit of this replica; defaults to MAX_IN_FLIGHT. */
   maxInFlight?: number;
   /** The server-side cap on unacked messages across replicas. */
@@ -146,7 +145,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         mlog().warn({ err, ms: elapsed(started) }, "invalid message, dead-lettered");
         return;
       }
-      ids = o.describe?.(parsed.data) ?? guessIds(parsed.data);
+      ids = guessIds(parsed.data);
       const out = await o.handle(parsed.data, {
         log: mlog(),
         attempt,
@@ -231,7 +230,7 @@ function pickIds(ids: { fileId?: string; docId?: string }) {
   return { ...(ids.fileId ? { fileId: ids.fileId } : {}), ...(ids.docId ? { docId: ids.docId } : {}) };
 }
 
-/** Ids from a body that did not validate, so that even a bad message is logged and filed by its file. */
+/** fileId, docId and file from any message (even one that did not validate), for its log line and DLQ record. */
 function guessIds(body: unknown): { fileId?: string; docId?: string; file?: FileMeta } {
   if (typeof body !== "object" || body === null) return {};
   const b = body as { fileId?: unknown; docId?: unknown; file?: unknown };
@@ -240,5 +239,25 @@ function guessIds(body: unknown): { fileId?: string; docId?: string; file?: File
     ...(typeof b.fileId === "string" && b.fileId ? { fileId: b.fileId } : {}),
     ...(typeof b.docId === "string" ? { docId: b.docId } : {}),
     ...(file && typeof file === "object" && typeof file.name === "string" ? { file } : {}),
+  };
+}
+
+/** The body of a message without its envelope: what a stage function takes. */
+export function withoutEnvelope<T extends Envelope>(m: T): Omit<T, keyof Envelope> {
+  const { v: _v, id: _id, fileId: _f, producedAt: _p, producer: _pr, ...body } = m;
+  return body;
+}
+
+/** A document a stage produced, as a message whose id (and Nats-Msg-Id) is `<docId>@<service>`. */
+export function documentMessage(
+  producer: Producer,
+  subject: string,
+  schema: z.ZodType,
+  doc: { docId: string; file: { fileId: string } },
+): Outgoing {
+  return {
+    subject,
+    schema,
+    message: { ...envelope(producer, doc.file.fileId, `${doc.docId}@${producer.service}`), ...doc },
   };
 }

@@ -1,7 +1,7 @@
 import { Kvm } from "@nats-io/kv";
 import { createCleaner } from "@sift/clean";
 import { Buckets, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
-import { envelope, exitOnStartupError, runStage, startService } from "@sift/runtime";
+import { documentMessage, exitOnStartupError, runStage, startService, withoutEnvelope } from "@sift/runtime";
 import { createKvLineMemory } from "./line-memory.js";
 
 async function main() {
@@ -12,19 +12,9 @@ async function main() {
     stage: "cleaner",
     consumer: Consumers.cleaner,
     input: DocSegmented,
-    describe: (m) => ({ fileId: m.fileId, docId: m.docId, file: m.file }),
-    handle: async (m) => {
-      const { v: _v, id: _id, fileId, producedAt: _p, producer: _pr, ...doc } = m;
-      const cleaned = await clean(doc);
-      const id = `${m.docId}@cleaner`;
-      return [
-        {
-          subject: Subjects.docCleaned,
-          schema: DocCleaned,
-          message: { ...envelope(svc.producer, fileId, id), ...cleaned },
-        },
-      ];
-    },
+    handle: async (m) => [
+      documentMessage(svc.producer, Subjects.docCleaned, DocCleaned, await clean(withoutEnvelope(m))),
+    ],
   });
   svc.setReady(() => stage.consuming);
   svc.onShutdown([stage.stop, lines.stop]);

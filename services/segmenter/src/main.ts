@@ -1,6 +1,6 @@
 import { Objm } from "@nats-io/obj";
 import { Buckets, Consumers, DocSegmented, FileReceived, InvalidInputError, Subjects } from "@sift/contracts";
-import { envelope, exitOnStartupError, runStage, startService } from "@sift/runtime";
+import { documentMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
 import { segmentFile } from "@sift/segment";
 
 async function main() {
@@ -10,7 +10,6 @@ async function main() {
     stage: "segmenter",
     consumer: Consumers.segmenter,
     input: FileReceived,
-    describe: (m) => ({ fileId: m.fileId, file: m.file }),
     handle: async (m, ctx) => {
       const name = m.object?.name ?? m.fileId;
       const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
@@ -20,14 +19,7 @@ async function main() {
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
       ctx.note({ documents: docs.length, mediaType: m.file.mediaType });
-      return docs.map((doc) => {
-        const id = `${doc.docId}@segmenter`;
-        return {
-          subject: Subjects.docSegmented,
-          schema: DocSegmented,
-          message: { ...envelope(svc.producer, m.fileId, id), ...doc },
-        };
-      });
+      return docs.map((doc) => documentMessage(svc.producer, Subjects.docSegmented, DocSegmented, doc));
     },
   });
   svc.setReady(() => stage.consuming);

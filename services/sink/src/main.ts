@@ -67,7 +67,6 @@ async function main() {
     stage: "sink",
     consumer: Consumers.sink,
     input: DocTagged,
-    describe: (m) => ({ fileId: m.fileId, docId: m.docId, file: m.file }),
     // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
     handle: async (m, ctx) => {
       const init = (): FileState => ({ state: "received", name: m.file.name, receivedAt: m.file.receivedAt });
@@ -114,11 +113,6 @@ async function main() {
     stage: "sink-dlq",
     consumer: Consumers.sinkDlq,
     input: DeadLetter,
-    describe: (m) => ({
-      fileId: m.fileId,
-      ...(m.docId ? { docId: m.docId } : {}),
-      ...(m.file ? { file: m.file } : {}),
-    }),
     handle: async (m, ctx) => {
       const name = m.file?.name ?? `message-${m.fileId ? m.fileId.slice(0, 12) : m.id}`;
       const processed = m.file?.storedName ? join(dirs.processed, m.file.storedName) : undefined;
@@ -167,7 +161,6 @@ async function main() {
     stage: "sink-advisories",
     consumer: Consumers.sinkAdvisories,
     input: MaxDeliverAdvisory,
-    describe: () => ({}),
     handle: async (a, ctx) => {
       const stored = await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch(() => null);
       if (!stored) return [];

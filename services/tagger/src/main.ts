@@ -1,5 +1,5 @@
 import { Consumers, DocCleaned, DocTagged, Subjects } from "@sift/contracts";
-import { envelope, exitOnStartupError, runStage, startService } from "@sift/runtime";
+import { documentMessage, exitOnStartupError, runStage, startService, withoutEnvelope } from "@sift/runtime";
 import { loadTagger } from "@sift/tag";
 
 async function main() {
@@ -11,18 +11,7 @@ async function main() {
     stage: "tagger",
     consumer: Consumers.tagger,
     input: DocCleaned,
-    describe: (m) => ({ fileId: m.fileId, docId: m.docId, file: m.file }),
-    handle: async (m) => {
-      const { v: _v, id: _id, fileId, producedAt: _p, producer: _pr, ...doc } = m;
-      const id = `${m.docId}@tagger`;
-      return [
-        {
-          subject: Subjects.docTagged,
-          schema: DocTagged,
-          message: { ...envelope(svc.producer, fileId, id), ...tag(doc) },
-        },
-      ];
-    },
+    handle: async (m) => [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tag(withoutEnvelope(m)))],
   });
   svc.setReady(() => stage.consuming);
   svc.onShutdown([stage.stop]);
