@@ -6,10 +6,10 @@ export { type HealthServer, startHealthServer } from "./http.js";
 export { createLogger, defaultInstance, type Logger } from "./logger.js";
 export { Publisher } from "./messaging.js";
 export { createMetrics, type StageMetrics } from "./metrics.js";
-export { connectNats } from "./nats.js";
+export { connectDelayMs, connectNats } from "./nats.js";
 export { type ConsumerOptions, type ProvisionOptions, provisionConsumer, provisionStreams } from "./provision.js";
 export { exitOnStartupError, type Service, startService, VERSION } from "./service.js";
-export { onShutdown } from "./shutdown.js";
+export { exitWithParent, onShutdown } from "./shutdown.js";
 export {
   documentMessage,
   type HandlerContext,

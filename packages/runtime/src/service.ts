@@ -9,7 +9,7 @@ import { Publisher } from "./messaging.js";
 import { createMetrics, type StageMetrics } from "./metrics.js";
 import { connectNats } from "./nats.js";
 import { provisionStreams } from "./provision.js";
-import { onShutdown } from "./shutdown.js";
+import { exitWithParent, onShutdown } from "./shutdown.js";
 
 export const VERSION = "0.1.0";
 
@@ -38,6 +38,8 @@ export async function startService<S extends z.ZodObject>(o: {
   const config = loadConfig(schema, o.env) as BaseConfig & z.infer<S>;
   const instance = config.SIFT_INSTANCE ?? defaultInstance();
   const log = createLogger({ service: o.service, instance, level: config.LOG_LEVEL });
+  // until onShutdown is set up, a supervisor that goes away takes this process with it at once
+  exitWithParent();
   const nc = await connectNats(config.NATS_URL, `${o.service}-${instance}`, log);
   await provisionStreams(
     nc,

@@ -1,12 +1,27 @@
 import type { Logger } from "./logger.js";
 
-/** On SIGTERM/SIGINT runs `steps` in order, then exits; a grace timer forces the exit. */
+let onParentGone: () => void = () => process.exit(0);
+let watchingParent = false;
+
+/**
+ * A service started by `pnpm start` has an IPC channel to the supervisor, which closes when the supervisor
+ * dies in any way (SIGKILL included); the service then stops as on SIGTERM. Without a channel this does nothing.
+ */
+export function exitWithParent(): void {
+  if (watchingParent || !process.channel) return;
+  watchingParent = true;
+  // the channel must not keep the process alive on its own
+  process.channel.unref();
+  process.once("disconnect", () => onParentGone());
+}
+
+/** On SIGTERM/SIGINT (or when the supervisor is gone) runs `steps` in order, then exits; a grace timer forces the exit. */
 export function onShutdown(log: Logger, steps: Array<() => unknown>, graceMs: number): void {
   let stopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
+  const stop = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "shutting down");
+    log.info({ signal: reason }, "shutting down");
     setTimeout(() => {
       log.error({ graceMs }, "grace period expired, exiting");
       process.exit(1);
@@ -21,5 +36,7 @@ export function onShutdown(log: Logger, steps: Array<() => unknown>, graceMs: nu
     log.info("stopped");
     process.exit(0);
   };
-  for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, stop);
+  for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => void stop(s));
+  onParentGone = () => void stop("supervisor gone");
+  exitWithParent();
 }
