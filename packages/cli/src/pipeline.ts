@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { createCleaner, createInMemoryLineMemory, type LineMemory } from "@sift/clean";
-import { buildOutputFile, type FileMeta, OutputFile, safeFileName } from "@sift/contracts";
+import { buildOutputFile, type FileMeta, OutputFile } from "@sift/contracts";
+import { outputName } from "@sift/runtime";
 import { segmentFile, sniffMediaType } from "@sift/segment";
 import { loadTagger } from "@sift/tag";
 
@@ -32,10 +33,10 @@ export function createPipeline(deps: { lines?: LineMemory } = {}): InProcessPipe
   };
 }
 
-/** Writes `<dir>/<name>.json` atomically (temp file + rename). */
+/** Writes `<dir>/<name>.json` atomically (temp file + rename), named as the sink names outputs. */
 export async function writeOutput(dir: string, output: OutputFile): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const target = join(dir, `${safeFileName(output.file.name)}.json`);
+  const target = join(dir, await outputName(dir, output.file));
   const tmp = `${target}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(output, null, 2)}\n`);
   await rename(tmp, target);

@@ -1,6 +1,6 @@
-import { lstat, mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { safeFileName } from "@sift/contracts";
+import { type FileMeta, safeFileName } from "@sift/contracts";
 
 /** The folders under SIFT_DATA_DIR. */
 export function dataDirs(root: string) {
@@ -32,6 +32,27 @@ export async function freeName(dir: string, name: string, fileId: string): Promi
     if (!(await exists(join(dir, candidate)))) return candidate;
   }
   return `${stem}-${fileId}-${Date.now()}${ext}`;
+}
+
+/**
+ * The output file's name: `<name>.json`, unless that name already holds another file's output, in which
+ * case the file id tells them apart. The sink and `sift process` both name outputs with it.
+ */
+export async function outputName(outputDir: string, file: Pick<FileMeta, "name" | "fileId">): Promise<string> {
+  const base = safeFileName(file.name);
+  const plain = `${base}.json`;
+  const path = join(outputDir, plain);
+  if (!(await exists(path))) return plain;
+  // the file id sits near the start of an output; a large output is not read whole
+  const fh = await open(path, "r");
+  const head = Buffer.alloc(1024);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (head.toString("utf8").includes(file.fileId)) return plain;
+  return `${base}-${file.fileId.slice(0, 12)}.json`;
 }
 
 /** Writes a file atomically: a temp file in the same folder, then rename. */

@@ -1,7 +1,15 @@
 export { type BaseConfig, BaseEnv, ConfigError, loadConfig } from "./config.js";
 export { envelope, type Producer } from "./envelope.js";
 export { readFileState, updateFileState } from "./file-state.js";
-export { dataDirs, exists, type FailureRecord, freeName, recordFailure, writeAtomic } from "./files.js";
+export {
+  dataDirs,
+  exists,
+  type FailureRecord,
+  freeName,
+  outputName,
+  recordFailure,
+  writeAtomic,
+} from "./files.js";
 export { type HealthServer, startHealthServer } from "./http.js";
 export { createLogger, defaultInstance, type Logger } from "./logger.js";
 export { Publisher } from "./messaging.js";

@@ -1,14 +1,5 @@
-import { open, readFile, rename } from "node:fs/promises";
-import { join } from "node:path";
-import {
-  type FileMeta,
-  type FileState,
-  type OutputFile,
-  safeFileName,
-  type TaggedDocument,
-  toOutputDocument,
-} from "@sift/contracts";
-import { exists } from "@sift/runtime";
+import { open, rename } from "node:fs/promises";
+import { type FileMeta, type FileState, type OutputFile, type TaggedDocument, toOutputDocument } from "@sift/contracts";
 
 /** Records that document `index` of a file is tagged, stored at stream sequence `seq`. */
 export const recordDoc = (index: number, count: number, seq: number) => (s: FileState) =>
@@ -18,20 +9,6 @@ export const recordDoc = (index: number, count: number, seq: number) => (s: File
 
 export const isComplete = (s: FileState): boolean =>
   s.count !== undefined && Object.keys(s.docs ?? {}).length >= s.count;
-
-/**
- * The output file's name: `<name>.json`, unless that name already holds another file's output,
- * in which case the file id tells them apart.
- */
-export async function outputName(outputDir: string, file: FileMeta): Promise<string> {
-  const base = safeFileName(file.name);
-  const plain = `${base}.json`;
-  const path = join(outputDir, plain);
-  if (!(await exists(path))) return plain;
-  const head = (await readFile(path)).subarray(0, 1024).toString("utf8");
-  if (head.includes(file.fileId)) return plain;
-  return `${base}-${file.fileId.slice(0, 12)}.json`;
-}
 
 /** Small outputs are written pretty: they read well in a terminal. */
 export const serialiseOutput = (output: OutputFile): string => `${JSON.stringify(output, null, 2)}\n`;

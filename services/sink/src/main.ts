@@ -23,6 +23,7 @@ import {
   exists,
   exitOnStartupError,
   freeName,
+  outputName,
   recordFailure,
   runStage,
   startService,
@@ -30,14 +31,7 @@ import {
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import {
-  isComplete,
-  outputName,
-  recordDoc,
-  STREAM_OVER_BYTES,
-  serialiseOutput,
-  writeOutputStream,
-} from "./assemble.js";
+import { isComplete, recordDoc, STREAM_OVER_BYTES, serialiseOutput, writeOutputStream } from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
