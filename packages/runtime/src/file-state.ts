@@ -1,20 +1,22 @@
+import { createHash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
 import { FileState } from "@sift/contracts";
 
 /**
  * Applies `change` to a file's state in the `sift-files` KV bucket with compare-and-set, retrying when
- * another writer got there first; `change` returning undefined leaves the entry as it is.
+ * another writer got there first; `change` returning undefined leaves the entry as it is. `change` also gets
+ * the entry's revision (0 when there is none), so a writer can tell whether someone else wrote since it read.
  */
 export async function updateFileState(
   kv: KV,
   fileId: string,
   init: () => FileState,
-  change: (s: FileState) => FileState | undefined,
+  change: (s: FileState, revision: number) => FileState | undefined,
 ): Promise<FileState> {
   for (let attempt = 0; ; attempt++) {
     const entry = await kv.get(fileId);
     const current = entry?.operation === "PUT" ? FileState.parse(entry.json()) : init();
-    const next = change(current);
+    const next = change(current, entry?.operation === "PUT" ? entry.revision : 0);
     if (!next) return current;
     try {
       if (entry?.operation === "PUT") await kv.update(fileId, JSON.stringify(next), entry.revision);
@@ -28,6 +30,28 @@ export async function updateFileState(
 
 /** The state of a file, or undefined when the bucket has none. */
 export async function readFileState(kv: KV, fileId: string): Promise<FileState | undefined> {
+  return (await readFileStateEntry(kv, fileId)).state;
+}
+
+/** The state of a file and the revision it was read at (0 when the bucket has none). */
+export async function readFileStateEntry(
+  kv: KV,
+  fileId: string,
+): Promise<{ state: FileState | undefined; revision: number }> {
   const entry = await kv.get(fileId);
-  return entry?.operation === "PUT" ? FileState.safeParse(entry.json()).data : undefined;
+  if (entry?.operation !== "PUT") return { state: undefined, revision: 0 };
+  return { state: FileState.safeParse(entry.json()).data, revision: entry.revision };
+}
+
+/** The `sift-files` key of an entry of failed/ that has no file id: one key per name in failed/. */
+export const failedEntryKey = (storedName: string): string =>
+  `failed-${createHash("sha256").update(storedName).digest("hex").slice(0, 40)}`;
+
+/**
+ * Records a file that reached failed/ without a file id (a link, a folder, a file too large to read, a stray
+ * message), so that `sift status` counts every file in failed/.
+ */
+export async function recordFailedEntry(kv: KV, storedName: string, name: string): Promise<void> {
+  const state: FileState = { state: "failed", name, receivedAt: new Date().toISOString() };
+  await kv.put(failedEntryKey(storedName), JSON.stringify(state));
 }

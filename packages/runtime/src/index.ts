@@ -1,6 +1,12 @@
 export { type BaseConfig, BaseEnv, ConfigError, loadConfig } from "./config.js";
 export { envelope, type Producer } from "./envelope.js";
-export { readFileState, updateFileState } from "./file-state.js";
+export {
+  failedEntryKey,
+  readFileState,
+  readFileStateEntry,
+  recordFailedEntry,
+  updateFileState,
+} from "./file-state.js";
 export {
   dataDirs,
   exists,

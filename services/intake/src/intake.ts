@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename } from "node:fs/promises";
+import { constants, copyFile, link, mkdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
@@ -11,7 +11,8 @@ import {
   type Logger,
   type Producer,
   type Publisher,
-  readFileState,
+  readFileStateEntry,
+  recordFailedEntry,
   recordFailure,
   updateFileState,
 } from "@sift/runtime";
@@ -48,6 +49,10 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
       attempts: 1,
       failedAt: new Date().toISOString(),
     });
+    // it never gets a file id, so the bucket would not know of it otherwise
+    await recordFailedEntry(d.kv, stored, c.name).catch((err: unknown) =>
+      d.log.warn({ err, file: c.name }, "refused file not recorded in the file state bucket"),
+    );
     d.log.warn({ file: c.name, code, reason: message, ms: ms(t0) }, "file refused");
     return "failed";
   };
@@ -61,7 +66,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const bytes = await readFile(c.path);
   const fileId = createHash("sha256").update(bytes).digest("hex");
   const flog = d.log.child({ fileId, file: c.name });
-  const prevState = await readFileState(d.kv, fileId);
+  const { state: prevState, revision: seenRevision } = await readFileStateEntry(d.kv, fileId);
   if (prevState && prevState.state !== "failed" && !d.reprocess) {
     await mkdir(dirs.processed, { recursive: true });
     await rename(c.path, join(dirs.processed, await freeName(dirs.processed, c.name, fileId)));
@@ -71,41 +76,63 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
 
   await mkdir(dirs.processed, { recursive: true });
   const storedName = await freeName(dirs.processed, c.name, fileId);
+  const stored = join(dirs.processed, storedName);
+  // the original is in processed/ before any stage can fail it, so the sink, and only the sink, moves it to failed/
+  await placeOriginal(c.path, stored);
   const inline = bytes.length <= d.inlineMaxBytes;
-  if (!inline) {
-    const info = await d.files.info(fileId);
-    if (!info || info.size !== bytes.length) await d.files.putBlob({ name: fileId }, bytes);
-  }
   const receivedAt = new Date().toISOString();
   const mediaType = sniffMediaType(bytes, c.name);
-  const file: FileMeta = {
-    fileId,
-    name: c.name,
-    storedName,
-    size: bytes.length,
-    mediaType,
-    mtime: c.stats.mtime.toISOString(),
-    receivedAt,
-  };
-  const id = `${fileId}@intake`;
-  const message = FileReceived.parse({
-    ...envelope(d.producer, fileId, id),
-    file,
-    ...(inline
-      ? { content: Buffer.from(bytes).toString("base64") }
-      : { object: { bucket: Buckets.files, name: fileId, size: bytes.length } }),
-  });
-  await d.publisher.publish(Subjects.fileReceived, message, id);
-  // a merge, not a put: the sink may already have recorded documents of this file
+  try {
+    if (!inline) {
+      const info = await d.files.info(fileId);
+      if (!info || info.size !== bytes.length) await d.files.putBlob({ name: fileId }, bytes);
+    }
+    const file: FileMeta = {
+      fileId,
+      name: c.name,
+      storedName,
+      size: bytes.length,
+      mediaType,
+      mtime: c.stats.mtime.toISOString(),
+      receivedAt,
+    };
+    const id = `${fileId}@intake`;
+    const message = FileReceived.parse({
+      ...envelope(d.producer, fileId, id),
+      file,
+      ...(inline
+        ? { content: Buffer.from(bytes).toString("base64") }
+        : { object: { bucket: Buckets.files, name: fileId, size: bytes.length } }),
+    });
+    await d.publisher.publish(Subjects.fileReceived, message, id);
+  } catch (err) {
+    // not sent: the file stays in intake/ for a later scan, and its second name must not linger in processed/
+    await unlink(stored).catch(() => {});
+    throw err;
+  }
+  // sent: the pipeline owns the file now, whatever happens below
+  await unlink(c.path);
+  // a merge, not a put: the sink may already have recorded documents of this file, or failed it
   await updateFileState(
     d.kv,
     fileId,
     () => ({ state: "received", name: c.name, receivedAt }),
-    (s) => (s.state === "completed" ? undefined : { ...s, state: "received", name: c.name, receivedAt }),
+    (s, revision) =>
+      s.state === "completed" || (s.state === "failed" && revision !== seenRevision)
+        ? undefined
+        : { ...s, state: "received", name: c.name, receivedAt },
   );
-  await rename(c.path, join(dirs.processed, storedName));
   flog.info({ mediaType, size: bytes.length, ms: ms(t0) }, "file received");
   return "received";
+}
+
+/** A second name for the original in processed/ (a hard link; a copy where links are not allowed). */
+async function placeOriginal(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch {
+    await copyFile(from, to, constants.COPYFILE_EXCL);
+  }
 }
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;

@@ -24,6 +24,7 @@ import {
   exitOnStartupError,
   freeName,
   outputName,
+  recordFailedEntry,
   recordFailure,
   runStage,
   startService,
@@ -144,6 +145,8 @@ async function main() {
           () => ({ state: "failed", name, receivedAt: m.failedAt }),
           (s) => ({ ...s, state: "failed" }),
         );
+      } else {
+        await recordFailedEntry(kv, stored, name);
       }
       ctx.note({ failedStage: m.stage, code: m.error.code, reason: m.error.message, failed: `failed/${stored}` });
       return [];
