@@ -1,86 +1,177 @@
 #!/usr/bin/env node
-import { parseArgs } from "node:util";
-import { createLogger } from "@sift/runtime";
+import { Command, CommanderError, Option } from "commander";
 import { createCleanRecord } from "./clean-command.js";
+import { CliError, ExitCode, UsageError } from "./errors.js";
 import { mapJsonLines } from "./jsonl.js";
-import { createPipeline, processPath } from "./pipeline.js";
 import { segmentRecord } from "./segment-command.js";
 import { createTagRecord } from "./tag-command.js";
 
-const USAGE = `usage:
-  sift process <files...> --out <dir>   the four stages in one process, no broker
-  sift segment --jsonl                  {"id","text"} lines in, {"id","sentences"} lines out
-  sift clean --jsonl                    {"id","mediaType","content"} lines in, {"id","text"} lines out
-  sift tag --jsonl                      {"id","text"} lines in, {"id","entities"} lines out
-  sift start [--scale name=n]           the pipeline over NATS: five services as child processes
-  sift status [--json]                  per stage: pending, in flight, redelivered; files by state
-`;
+const EXIT_CODES = `
+Exit codes:
+  0  done
+  1  some input could not be processed (a file, a JSON line), or an unexpected error
+  2  usage: a bad command, option or setting
+  3  something Sift needs is not there: a NATS server, its streams, a build, nats-server
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  // logs go to stderr so that stdout carries only results
-  const log = createLogger({ service: "cli", level: process.env.LOG_LEVEL ?? "info" }, process.stderr);
-  switch (command) {
-    case "process": {
-      const { values, positionals } = parseArgs({
-        args: rest,
-        allowPositionals: true,
-        options: { out: { type: "string", default: "out" } },
+Stack traces of errors: --verbose, or LOG_LEVEL=debug.`;
+
+const STAGE_COMMANDS = {
+  segment: { input: '{"id","text"}', output: '{"id","sentences":[{"start","end"}]}' },
+  clean: { input: '{"id","mediaType","content"}', output: '{"id","text"}' },
+  tag: { input: '{"id","text"}', output: '{"id","entities":[{"start","end","label","canonical"}]}' },
+} as const;
+
+/** Builds the `sift` command line; every action sets `result.code`. */
+function createProgram(result: { code: ExitCode }): Command {
+  const program = new Command("sift")
+    .description("Sift turns files into clean, segmented, entity-tagged documents.")
+    .option("--verbose", "print the stack trace of an error")
+    .exitOverride()
+    // errors are printed by main(), on one line
+    .configureOutput({ outputError: () => {} })
+    .addHelpText("after", EXIT_CODES);
+
+  program
+    .command("process")
+    .summary("the four stages in this process, no broker")
+    .description("The four stages in this process, no broker: writes <out>/<name>.json per file.")
+    .argument("<files...>", "files to process")
+    .option("-o, --out <dir>", "folder for the outputs", "out")
+    .addHelpText(
+      "after",
+      "\nOn a terminal a progress bar shows files done, failed, the rate and the time left; otherwise one line per\n" +
+        "file on stderr. Output paths go to stdout (not beside the bar). Two inputs of the same name and different\n" +
+        "content get <name>-<file id>.json, as in the pipeline.",
+    )
+    .action(async (files: string[], opts: { out: string }) => {
+      const { runProcess } = await import("./process-command.js");
+      const progress = Boolean(process.stderr.isTTY);
+      result.code = await runProcess(files, {
+        out: opts.out,
+        progress,
+        printPaths: !(progress && process.stdout.isTTY),
+        verbose: verbose(program),
+        stdout: process.stdout,
+        stderr: process.stderr,
       });
-      if (positionals.length === 0) return usage("process needs at least one file");
-      const pipeline = createPipeline();
-      let failed = 0;
-      for (const path of positionals) {
-        const t0 = performance.now();
-        try {
-          const written = await processPath(pipeline, path, values.out);
-          log.info({ file: path, output: written, ms: Math.round(performance.now() - t0) }, "file processed");
-          process.stdout.write(`${written}\n`);
-        } catch (err) {
-          failed++;
-          log.error({ file: path, err }, "file failed");
-        }
-      }
-      return failed === 0 ? 0 : 1;
-    }
-    case "segment":
-    case "clean":
-    case "tag": {
-      const { values } = parseArgs({ args: rest, options: { jsonl: { type: "boolean", default: false } } });
-      if (!values.jsonl) return usage(`${command} reads JSON lines: pass --jsonl`);
-      const fn = command === "segment" ? segmentRecord : command === "clean" ? createCleanRecord() : createTagRecord();
-      const failures = await mapJsonLines(process.stdin, process.stdout, fn);
-      if (failures > 0) log.warn({ failures }, "some lines failed");
-      return failures === 0 ? 0 : 1;
-    }
-    case "start": {
+    });
+
+  for (const [name, io] of Object.entries(STAGE_COMMANDS)) {
+    program
+      .command(name)
+      .summary(`the ${name} stage alone, on JSON lines (--jsonl)`)
+      .description(`The ${name} stage alone: ${io.input} lines on stdin, ${io.output} lines on stdout.`)
+      .option("--jsonl", "read JSON lines on stdin, write JSON lines on stdout (required)")
+      .addHelpText("after", '\nA line that fails gives {"id","error"}, and the exit code is 1.')
+      .action(async (opts: { jsonl?: boolean }) => {
+        if (!opts.jsonl) throw new UsageError("JSONL_REQUIRED", `${name} reads JSON lines on stdin: pass --jsonl`);
+        const fn = name === "segment" ? segmentRecord : name === "clean" ? createCleanRecord() : createTagRecord();
+        const failures = await mapJsonLines(process.stdin, process.stdout, fn);
+        if (failures > 0) process.stderr.write(`sift ${name}: ${failures} line(s) failed; see their "error"\n`);
+        result.code = failures === 0 ? ExitCode.ok : ExitCode.failed;
+      });
+  }
+
+  program
+    .command("start")
+    .summary("the pipeline over NATS: five services as child processes")
+    .description("The pipeline over NATS: the five services as child processes, their logs prefixed per stage.")
+    .addOption(
+      new Option("--scale <name=count>", "replicas of a stage, e.g. tagger=3 (repeatable; intake stays at one)")
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([], "one each"),
+    )
+    .addHelpText(
+      "after",
+      `
+Uses NATS_URL (default nats://127.0.0.1:4222); if nothing answers there, starts nats-server with its store
+under $SIFT_DATA_DIR/nats. Settings: SIFT_DATA_DIR, SIFT_SCALE (e.g. tagger=3,cleaner=2), HTTP_PORT (a base:
+child n gets base + n, in the order intake, segmenter, cleaner, tagger, sink; unset: free ports, logged),
+SHUTDOWN_GRACE_MS (default 10000).
+Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then the broker it started stops.`,
+    )
+    .action(async (opts: { scale: string[] }) => {
       const { runSupervisor } = await import("./supervisor.js");
-      return runSupervisor(process.env, log, rest);
+      result.code = await runSupervisor(process.env, opts.scale);
+    });
+
+  program
+    .command("status")
+    .summary("what the pipeline is doing: queues per stage, files by state")
+    .description("Per stage: pending, in flight, redelivered, pulling; files by state; dead letters kept.")
+    .option("--json", "print JSON instead of a table")
+    .option("-w, --watch", "refresh until Ctrl-C")
+    .option("--interval <seconds>", "seconds between refreshes with --watch", "2")
+    .addHelpText("after", "\nReads NATS_URL (default nats://127.0.0.1:4222).")
+    .action(async (opts: { json?: boolean; watch?: boolean; interval: string }) => {
+      const { formatStatus, readStatus, watchStatus } = await import("./status.js");
+      const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+      const seconds = Number(opts.interval);
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw new UsageError("BAD_INTERVAL", `--interval ${opts.interval}: give a number of seconds above 0`);
+      if (opts.watch) {
+        const stop = new AbortController();
+        process.once("SIGINT", () => stop.abort());
+        process.once("SIGTERM", () => stop.abort());
+        await watchStatus(natsUrl, {
+          json: Boolean(opts.json),
+          intervalMs: seconds * 1000,
+          clear: Boolean(process.stdout.isTTY) && !opts.json,
+          write: (text) => process.stdout.write(text),
+          signal: stop.signal,
+        });
+        return;
+      }
+      const status = await readStatus(natsUrl);
+      process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    });
+
+  return program;
+}
+
+const verbose = (program: Command): boolean =>
+  Boolean(program.opts().verbose) ||
+  process.argv.includes("--verbose") ||
+  /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? "");
+
+/** Runs `sift` with `argv` (without node and the script); returns the exit code. */
+async function main(argv: string[]): Promise<ExitCode> {
+  const result: { code: ExitCode } = { code: ExitCode.ok };
+  const program = createProgram(result);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return result.code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === "commander.helpDisplayed" || err.code === "commander.version") return ExitCode.ok;
+      // `sift` alone: commander printed the help to stderr
+      if (err.code === "commander.help") return ExitCode.usage;
+      const command = argv.find((a) => !a.startsWith("-"));
+      const help =
+        command && program.commands.some((c) => c.name() === command) ? `sift ${command} --help` : "sift --help";
+      process.stderr.write(`sift: ${oneLine(err.message.replace(/^error: /, ""))} (see \`${help}\`)\n`);
+      return ExitCode.usage;
     }
-    case "status": {
-      const { values } = parseArgs({ args: rest, options: { json: { type: "boolean", default: false } } });
-      const { formatStatus, readStatus } = await import("./status.js");
-      const status = await readStatus(process.env.NATS_URL ?? "nats://127.0.0.1:4222");
-      process.stdout.write(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
-      return 0;
+    const stack = verbose(program) && err instanceof Error ? `\n${err.stack}` : "";
+    if (err instanceof CliError) {
+      process.stderr.write(`sift: ${err.message}${stack}\n`);
+      return err.exitCode;
     }
-    default:
-      return usage(command ? `unknown command ${command}` : undefined);
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`sift: ${message}${stack || " (--verbose shows the stack)"}\n`);
+    return ExitCode.failed;
   }
 }
 
-function usage(problem?: string): number {
-  if (problem) process.stderr.write(`sift: ${problem}\n`);
-  process.stderr.write(USAGE);
-  return 2;
-}
+const oneLine = (text: string): string => text.trim().replace(/\s*\n\s*/g, " ");
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (err: unknown) => {
+    // a bug in main() itself: the logger may not exist, the stack is all there is
     console.error(err);
-    process.exit(1);
+    process.exit(ExitCode.failed);
   },
 );
