@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { MultiBar, Presets } from "cli-progress";
 import { ExitCode } from "./errors.js";
 import { createPipeline, processPath } from "./pipeline.js";
@@ -51,7 +52,10 @@ export function describeFailure(path: string, err: unknown, verbose: boolean): s
   if (code === "ENOENT") return `${path}: no such file`;
   if (code === "EISDIR") return `${path}: is a folder; give files`;
   if (code === "EACCES") return `${path}: permission denied`;
-  const message = err instanceof Error ? err.message : String(err);
+  const raw = err instanceof Error ? err.message : String(err);
+  // stage errors name the file already
+  const name = `${basename(path)}:`;
+  const message = raw.startsWith(name) ? raw.slice(name.length).trim() : raw;
   return typeof code === "string" ? `${path}: ${message} [${code}]` : `${path}: ${message}`;
 }
 
@@ -95,6 +99,8 @@ function createBar(total: number, stream: NodeJS.WritableStream, verbose: boolea
       bar.increment(1, payload());
     },
     finish(summary) {
+      // logged lines wait for the next redraw: draw once more, or the last failures are lost
+      bars.update();
       bars.stop();
       stream.write(`${summary}\n`);
     },
