@@ -3,11 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dockerUnavailableReason } from "./support/docker.js";
+import { composeImages, composeUnavailableReason } from "./support/docker.js";
 import { repoRoot } from "./support/pipeline.js";
 
-const noDocker = await dockerUnavailableReason();
+const noDocker = await composeUnavailableReason(repoRoot);
 if (noDocker) process.stderr.write(`compose test skipped: ${noDocker}\n`);
+
+describe("what compose needs from a registry", () => {
+  it("is the NATS image and the Dockerfile's base, not the image compose builds", () => {
+    expect(composeImages(repoRoot)).toEqual(["nats:2.10-alpine", "node:20-bookworm-slim"]);
+  });
+});
 
 describe.skipIf(noDocker !== undefined)("docker compose", () => {
   let env: StartedDockerComposeEnvironment;

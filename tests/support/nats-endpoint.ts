@@ -1,5 +1,5 @@
 import { NatsContainer } from "@testcontainers/nats";
-import { dockerUnavailableReason } from "./docker.js";
+import { containersUnavailableReason } from "./docker.js";
 import { startLocalNats } from "./nats-server.js";
 
 export interface NatsEndpoint {
@@ -8,13 +8,18 @@ export interface NatsEndpoint {
   stop(): Promise<void>;
 }
 
-/** NATS with JetStream: NATS_URL when set, a testcontainers container when a Docker engine answers, else the local binary. */
+const NATS_IMAGE = "nats:2.10";
+
+/**
+ * NATS with JetStream: SIFT_TEST_NATS_URL when set; a testcontainers container when a Docker engine answers
+ * and the images are there or can be pulled; else the local binary.
+ */
 export async function natsEndpoint(): Promise<NatsEndpoint> {
   if (process.env.SIFT_TEST_NATS_URL)
     return { kind: "NATS_URL", url: process.env.SIFT_TEST_NATS_URL, stop: async () => {} };
-  const noDocker = await dockerUnavailableReason();
+  const noDocker = await containersUnavailableReason([NATS_IMAGE]);
   if (!noDocker) {
-    const c = await new NatsContainer("nats:2.10").withJetStream().start();
+    const c = await new NatsContainer(NATS_IMAGE).withJetStream().start();
     const opts = c.getConnectionOptions();
     const servers = Array.isArray(opts.servers) ? opts.servers[0] : opts.servers;
     return { kind: "container", url: `nats://${servers}`, stop: async () => void (await c.stop()) };
