@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readStatus } from "@sift/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
@@ -29,6 +30,15 @@ const cases: Array<{ name: string; make: (path: string) => void; ends: "output" 
   { name: "good-5.txt", make: (p) => writeFileSync(p, good(5)), ends: "output" },
   { name: "good-6.md", make: (p) => writeFileSync(p, `# Title six\n\n${good(6)}`), ends: "output" },
 ];
+
+// files the segmenter fails at once, dropped together: each used to race intake's move to processed/
+const RACERS = 16;
+for (let i = 0; i < RACERS; i++)
+  cases.push({
+    name: `zeros-${i}.bin`,
+    make: (p) => writeFileSync(p, Buffer.concat([Buffer.from(`zeros ${i}`), Buffer.alloc(256)])),
+    ends: "failed",
+  });
 
 const safe = (name: string) => name.replace(/\n/g, "_");
 
@@ -78,6 +88,20 @@ describe("bad input never stops the pipeline", () => {
   it("keeps the text of a file that is not valid UTF-8, and says how it was read", () => {
     const out = JSON.parse(readFileSync(join(p.dir("output"), "latin1.txt.json"), "utf8"));
     expect(out.documents.map((d: { text: string }) => d.text).join("\n")).toContain("Café crème in Zürich.");
+  });
+
+  it("leaves no failed file in processed/ too (one place decides where an original ends)", () => {
+    const processed = p.files("processed");
+    for (const c of cases.filter((x) => x.ends === "failed")) expect(processed, c.name).not.toContain(safe(c.name));
+    expect(processed.length).toBe(cases.filter((x) => x.ends === "output").length);
+  });
+
+  it("`sift status` counts every file in failed/, the ones intake refused too", async () => {
+    const status = await readStatus(nats.url);
+    const inFailed = p.files("failed").filter((f) => f.endsWith(".error.json")).length;
+    expect(inFailed).toBe(cases.filter((x) => x.ends === "failed").length);
+    expect(status.files.failed).toBe(inFailed);
+    expect(status.files.completed).toBe(cases.filter((x) => x.ends === "output").length);
   });
 
   it("never crashed a service", () => {

@@ -38,10 +38,10 @@ export interface LocalNats {
 }
 
 /** A nats-server with JetStream on a free port and a temporary store, which the test may kill and restart. */
-export async function startLocalNats(o: { maxPayload?: number } = {}): Promise<LocalNats> {
+export async function startLocalNats(o: { maxPayload?: number; port?: number } = {}): Promise<LocalNats> {
   const bin = findNatsServer();
   if (!bin) throw new Error("nats-server is not installed (apt-get install nats-server)");
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), "sift-nats-"));
   let proc: ChildProcess | undefined;
   const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
