@@ -216,7 +216,8 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
     if (!timedOut) return;
     const left = alive.filter((p) => p.exitCode === null && p.signalCode === null);
     say(`${what} did not stop in time, killed`, { pids: left.map((p) => p.pid), waitMs });
-    for (const p of left) p.kill("SIGKILL");
+    // each child leads its own process group: what it started goes too (nats-server under its keeper)
+    for (const p of left) killGroup(p);
     await Promise.all(exits);
   };
 
@@ -287,7 +288,11 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
       if (await natsAnswers(natsUrl)) break;
       await sleep(100);
     }
-    if (!stopReason && !(await natsAnswers(natsUrl))) {
+    if (stopReason) {
+      await finished;
+      return exitCode;
+    }
+    if (!(await natsAnswers(natsUrl))) {
       await stopProcesses([nats], 5_000, "nats-server");
       throw new UnavailableError("NATS_DID_NOT_START", `started ${bin}, but nothing answers at ${natsUrl}`);
     }
@@ -304,6 +309,7 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
         SIFT_DATA_DIR: dataDir,
         SIFT_INSTANCE: env.SIFT_INSTANCE ?? `${c.label}-${process.pid}`,
         HTTP_PORT: String(c.port),
+        SIFT_SUPERVISED: "true",
       },
       // its own process group: Ctrl-C and pnpm's SIGTERM reach the supervisor, which stops the children in order;
       // the IPC channel tells the child when the supervisor is gone (SIGKILL included)
@@ -336,6 +342,14 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
 function pipeLines(child: ChildProcess, label: string, out: Output) {
   for (const stream of [child.stdout, child.stderr]) {
     if (stream) createInterface({ input: stream }).on("line", (line) => out.line(label, line));
+  }
+}
+
+function killGroup(p: ChildProcess): void {
+  try {
+    if (p.pid) process.kill(-p.pid, "SIGKILL");
+  } catch {
+    p.kill("SIGKILL");
   }
 }
 

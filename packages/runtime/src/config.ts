@@ -26,6 +26,8 @@ export const BaseEnv = z.object({
   DUPLICATE_WINDOW_MS: ms.default(120_000),
   /** How long shutdown may take before the process exits anyway. */
   SHUTDOWN_GRACE_MS: ms.default(10_000),
+  /** Set by `pnpm start` for its children: stop when the supervisor's IPC channel closes. */
+  SIFT_SUPERVISED: z.stringbool().default(false),
 });
 export type BaseConfig = z.infer<typeof BaseEnv>;
 

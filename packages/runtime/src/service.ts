@@ -38,8 +38,7 @@ export async function startService<S extends z.ZodObject>(o: {
   const config = loadConfig(schema, o.env) as BaseConfig & z.infer<S>;
   const instance = config.SIFT_INSTANCE ?? defaultInstance();
   const log = createLogger({ service: o.service, instance, level: config.LOG_LEVEL });
-  // until onShutdown is set up, a supervisor that goes away takes this process with it at once
-  exitWithParent();
+  if (config.SIFT_SUPERVISED) exitWithParent();
   const nc = await connectNats(config.NATS_URL, `${o.service}-${instance}`, log);
   await provisionStreams(
     nc,

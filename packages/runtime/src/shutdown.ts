@@ -5,7 +5,8 @@ let watchingParent = false;
 
 /**
  * A service started by `pnpm start` has an IPC channel to the supervisor, which closes when the supervisor
- * dies in any way (SIGKILL included); the service then stops as on SIGTERM. Without a channel this does nothing.
+ * dies in any way (SIGKILL included); the service then stops as on SIGTERM (at once before `onShutdown`).
+ * Only for a process the supervisor started: another parent's channel (a test runner's) is not ours.
  */
 export function exitWithParent(): void {
   if (watchingParent || !process.channel) return;
@@ -15,7 +16,10 @@ export function exitWithParent(): void {
   process.once("disconnect", () => onParentGone());
 }
 
-/** On SIGTERM/SIGINT (or when the supervisor is gone) runs `steps` in order, then exits; a grace timer forces the exit. */
+/**
+ * On SIGTERM/SIGINT (or when the supervisor is gone, see exitWithParent) runs `steps` in order, then exits;
+ * a grace timer forces the exit.
+ */
 export function onShutdown(log: Logger, steps: Array<() => unknown>, graceMs: number): void {
   let stopping = false;
   const stop = async (reason: string) => {
@@ -38,5 +42,4 @@ export function onShutdown(log: Logger, steps: Array<() => unknown>, graceMs: nu
   };
   for (const s of ["SIGINT", "SIGTERM"] as const) process.once(s, () => void stop(s));
   onParentGone = () => void stop("supervisor gone");
-  exitWithParent();
 }
