@@ -28,7 +28,7 @@ export async function dockerUnavailableReason(): Promise<string | undefined> {
  * An engine that answers is not a registry that answers (an air-gapped host): each image is looked for
  * first, and pulled only when missing, with a time limit.
  */
-export async function imagesUnavailableReason(images: string[], pullTimeoutMs = 90_000): Promise<string | undefined> {
+export async function imagesUnavailableReason(images: string[], pullTimeoutMs = 60_000): Promise<string | undefined> {
   for (const image of new Set(images)) {
     if ((await docker(["image", "inspect", "--format", "{{.Id}}", image], 10_000)).ok) continue;
     const pull = await docker(["pull", "--quiet", image], pullTimeoutMs);

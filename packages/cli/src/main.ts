@@ -129,10 +129,9 @@ Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then t
   return program;
 }
 
-const verbose = (program: Command): boolean =>
-  Boolean(program.opts().verbose) ||
-  process.argv.includes("--verbose") ||
-  /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? "");
+// read from argv too: when parsing fails, commander has not set the option yet
+const verbose = (program: Command, argv: string[] = []): boolean =>
+  Boolean(program.opts().verbose) || argv.includes("--verbose") || /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? "");
 
 /** Runs `sift` with `argv` (without node and the script); returns the exit code. */
 async function main(argv: string[]): Promise<ExitCode> {
@@ -152,7 +151,7 @@ async function main(argv: string[]): Promise<ExitCode> {
       process.stderr.write(`sift: ${oneLine(err.message.replace(/^error: /, ""))} (see \`${help}\`)\n`);
       return ExitCode.usage;
     }
-    const stack = verbose(program) && err instanceof Error ? `\n${err.stack}` : "";
+    const stack = verbose(program, argv) && err instanceof Error ? `\n${err.stack}` : "";
     if (err instanceof CliError) {
       process.stderr.write(`sift: ${err.message}${stack}\n`);
       return err.exitCode;

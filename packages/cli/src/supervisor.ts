@@ -192,6 +192,8 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
   });
 
   const out = createOutput(Boolean(process.stdout.isTTY), () => {
+    // after Ctrl-C the reader dies with us: that is no news
+    if (stopReason) return;
     out.notice("stdout was closed (its reader went away): stopping the pipeline");
     void requestStop("stdout closed");
   });
