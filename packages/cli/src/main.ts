@@ -1,10 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from "commander";
-import { createCleanRecord } from "./clean-command.js";
 import { CliError, ExitCode, UsageError } from "./errors.js";
-import { mapJsonLines } from "./jsonl.js";
-import { segmentRecord } from "./segment-command.js";
-import { createTagRecord } from "./tag-command.js";
 
 const EXIT_CODES = `
 Exit codes:
@@ -65,7 +61,14 @@ function createProgram(result: { code: ExitCode }): Command {
       .addHelpText("after", '\nA line that fails gives {"id","error"}, and the exit code is 1.')
       .action(async (opts: { jsonl?: boolean }) => {
         if (!opts.jsonl) throw new UsageError("JSONL_REQUIRED", `${name} reads JSON lines on stdin: pass --jsonl`);
-        const fn = name === "segment" ? segmentRecord : name === "clean" ? createCleanRecord() : createTagRecord();
+        // the stage packages load only for the command that needs them: --help stays quick
+        const { mapJsonLines } = await import("./jsonl.js");
+        const fn =
+          name === "segment"
+            ? (await import("./segment-command.js")).segmentRecord
+            : name === "clean"
+              ? (await import("./clean-command.js")).createCleanRecord()
+              : (await import("./tag-command.js")).createTagRecord();
         const failures = await mapJsonLines(process.stdin, process.stdout, fn);
         if (failures > 0) process.stderr.write(`sift ${name}: ${failures} line(s) failed; see their "error"\n`);
         result.code = failures === 0 ? ExitCode.ok : ExitCode.failed;
