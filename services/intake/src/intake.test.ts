@@ -4,6 +4,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
   symlinkSync,
@@ -115,6 +116,17 @@ describe("intakeFile", () => {
     await expect(intakeFile(t.drop("a.txt", "Anna Berg lives in Oslo.\n"), t.deps)).rejects.toThrow("nats down");
     expect(readdirSync(t.dirs.intake)).toEqual(["a.txt"]);
     expect(readdirSync(t.dirs.processed)).toEqual([]);
+  });
+
+  it("keeps a new file dropped under the same name while the first was being sent, for the next scan", async () => {
+    const t = setup(async () => {
+      writeFileSync(join(t.dirs.intake, "a.txt.part"), "A second version.\n");
+      renameSync(join(t.dirs.intake, "a.txt.part"), join(t.dirs.intake, "a.txt"));
+    });
+    await intakeFile(t.drop("a.txt", "Anna Berg lives in Oslo.\n"), t.deps);
+    expect(readdirSync(t.dirs.intake)).toEqual(["a.txt"]);
+    expect(readFileSync(join(t.dirs.intake, "a.txt"), "utf8")).toBe("A second version.\n");
+    expect(readFileSync(join(t.dirs.processed, "a.txt"), "utf8")).toBe("Anna Berg lives in Oslo.\n");
   });
 
   it("records a refused link in the file state bucket, so that status counts every file in failed/", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { constants, copyFile, link, mkdir, readFile, rename, unlink } from "node:fs/promises";
+import { constants, copyFile, link, lstat, mkdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
@@ -111,7 +111,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
     throw err;
   }
   // sent: the pipeline owns the file now, whatever happens below
-  await unlink(c.path);
+  await removeIfSame(c);
   // a merge, not a put: the sink may already have recorded documents of this file, or failed it
   await updateFileState(
     d.kv,
@@ -124,6 +124,14 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   );
   flog.info({ mediaType, size: bytes.length, ms: ms(t0) }, "file received");
   return "received";
+}
+
+/** Removes the intake/ name of the file, unless a new file was dropped (or written) under that name meanwhile. */
+async function removeIfSame(c: Candidate): Promise<void> {
+  const now = await lstat(c.path).catch(() => undefined);
+  const same =
+    now?.ino === c.stats.ino && now.dev === c.stats.dev && now.size === c.stats.size && now.mtimeMs === c.stats.mtimeMs;
+  if (same) await unlink(c.path);
 }
 
 /** A second name for the original in processed/ (a hard link; a copy where links are not allowed). */
