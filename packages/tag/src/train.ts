@@ -1,3 +1,4 @@
+import { FeatureMap } from "@sift/learn";
 import { type ConllDocument, type Evaluation, evaluate } from "./conll.js";
 import { aggregateFeatures, extractFeatures, type FeatureOptions, normToken, type Resources } from "./features.js";
 import { bilouOfChunks, type Chunk, chunksOfBilou, chunksOfIob, labelType, NUM_LABELS } from "./labels.js";
@@ -10,20 +11,6 @@ export interface Dataset {
   docs: string[][][];
   /** First sequence of each document (plus the total at the end). */
   docStart: number[];
-}
-
-/** Feature strings → ids; `grow` adds unseen features (training), otherwise they are dropped (-1). */
-export class FeatureMap {
-  readonly ids = new Map<string, number>();
-  readonly names: string[] = [];
-  id(name: string, grow: boolean): number {
-    const id = this.ids.get(name);
-    if (id !== undefined) return id;
-    if (!grow) return -1;
-    this.ids.set(name, this.names.length);
-    this.names.push(name);
-    return this.names.length - 1;
-  }
 }
 
 export type DocFeatureFn = (doc: string[][], docIndex: number) => string[][][];
@@ -77,7 +64,7 @@ export function localFeatures(res: Resources, opts: FeatureOptions): DocFeatureF
   return (doc) => extractFeatures(doc, res, opts);
 }
 
-export { trainPerceptron };
+export { FeatureMap, trainPerceptron };
 
 /** First-stage entity types per token (-1 none) of every sentence, decoded with `wts`. */
 export function predictTypes(wts: Weights, seqs: Sequence[]): Int8Array[] {

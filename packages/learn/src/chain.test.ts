@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { LinearChain, rng, type Sequence } from "./chain.js";
+import { FeatureMap } from "./feature-map.js";
+
+// two labels, any order: 0 = "a", 1 = "b"
+const free = { labels: 2, allowed: new Uint8Array(9).fill(1), canEnd: new Uint8Array([1, 1]) };
+
+function seq(fmap: FeatureMap, words: string[], gold: number[], mask?: number[]): Sequence {
+  const ids: number[] = [];
+  const offs = new Int32Array(words.length + 1);
+  words.forEach((w, i) => {
+    ids.push(fmap.id(`w=${w}`, true));
+    offs[i + 1] = ids.length;
+  });
+  return {
+    feats: Int32Array.from(ids),
+    offs,
+    gold: Int32Array.from(gold),
+    ...(mask ? { mask: Uint32Array.from(mask) } : {}),
+  };
+}
+
+describe("LinearChain", () => {
+  it("learns a separable labelling and decodes it", () => {
+    const chain = new LinearChain(free);
+    const fmap = new FeatureMap();
+    const data = [seq(fmap, ["x", "y", "x"], [0, 1, 0]), seq(fmap, ["y", "y", "x"], [1, 1, 0])];
+    const w = chain.train(data, fmap.names.length, { epochs: 5, seed: 1 });
+    const test = seq(fmap, ["x", "y", "y"], [0, 1, 1]);
+    expect([...chain.decode(w, test, 3)]).toEqual([0, 1, 1]);
+  });
+
+  it("keeps to the allowed transitions", () => {
+    // "b" may never follow "a"
+    const allowed = Uint8Array.from([1, 0, 1, 1, 1, 1]);
+    const chain = new LinearChain({ labels: 2, allowed, canEnd: new Uint8Array([1, 1]) });
+    const em = Float64Array.from([5, 0, 0, 5]); // item 0 wants a, item 1 wants b
+    const out = new Int32Array(2);
+    chain.viterbi(em, new Float64Array(6), 2, out);
+    expect([...out]).not.toEqual([0, 1]);
+  });
+
+  it("keeps to masks when decoding", () => {
+    const chain = new LinearChain(free);
+    const em = Float64Array.from([5, 0, 5, 0]);
+    const out = new Int32Array(2);
+    chain.viterbi(em, new Float64Array(6), 2, out, Uint32Array.from([0b11, 0b10]));
+    expect([...out]).toEqual([0, 1]);
+  });
+
+  it("learns from partial labels: masked items pull the model, free items follow it", () => {
+    const chain = new LinearChain(free);
+    const fmap = new FeatureMap();
+    const data: Sequence[] = [];
+    const r = rng(3);
+    for (let k = 0; k < 40; k++) {
+      const words = Array.from({ length: 6 }, () => (r() < 0.5 ? "x" : "y"));
+      // only every other item is labelled (x is a, y is b); the rest may be anything
+      const mask = words.map((w, i) => (i % 2 === 0 ? (w === "x" ? 0b01 : 0b10) : 0b11));
+      data.push(seq(fmap, words, new Array(6).fill(0), mask));
+    }
+    const w = chain.train(data, fmap.names.length, { epochs: 5, seed: 1 });
+    let right = 0;
+    let all = 0;
+    for (let k = 0; k < 20; k++) {
+      const words = Array.from({ length: 6 }, () => (r() < 0.5 ? "x" : "y"));
+      const got = chain.decode(w, seq(fmap, words, []), 6);
+      words.forEach((word, i) => {
+        all++;
+        if (got[i] === (word === "x" ? 0 : 1)) right++;
+      });
+    }
+    expect(right / all).toBeGreaterThan(0.9);
+  });
+
+  it("shares emission rows between labels of one class", () => {
+    // labels 0 and 1 share row 2: what one learns, the other scores too
+    const chain = new LinearChain({
+      ...free,
+      classes: [
+        [0, 2],
+        [1, 2],
+      ],
+    });
+    expect(chain.rows).toBe(3);
+    const w = new Float64Array(3);
+    w[2] = 4;
+    const em = new Float64Array(2);
+    chain.emissions({ w, t: new Float64Array(6) }, Int32Array.from([0]), Int32Array.from([0, 1]), 1, em);
+    expect([...em]).toEqual([4, 4]);
+  });
+});

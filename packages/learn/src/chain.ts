@@ -1,0 +1,289 @@
+/** A sequence as feature ids: the features of item i are `feats[offs[i] .. offs[i+1])`. */
+export interface Sequence {
+  feats: Int32Array;
+  offs: Int32Array;
+  /** The gold label of each item; ignored where `mask` is given. */
+  gold: Int32Array;
+  /**
+   * Partial supervision: per item, a bit mask of the labels it may take (bit y = label y). The gold path
+   * is then the best path under the current weights that keeps to the masks (a latent-variable perceptron).
+   */
+  mask?: Uint32Array;
+}
+
+/** Weights of a linear-chain model: emission `w[f * L + y]`, transition `t[prev * L + y]` (prev L = start). */
+export interface Weights {
+  w: Float32Array | Float64Array;
+  t: Float32Array | Float64Array;
+}
+
+/** The label set of a chain: how many labels, which may follow which, which may end a sequence. */
+export interface ChainSpec {
+  labels: number;
+  /** `allowed[prev * L + y]`; row `L` is the start of a sequence. */
+  allowed: Uint8Array;
+  /** `canEnd[y]`: label y may end a sequence. */
+  canEnd: Uint8Array;
+  /**
+   * Emission rows of each label: label y scores the sum of rows `classes[y]`, so labels can share what
+   * they have in common (three kinds of chrome, one look). Default: one row per label.
+   */
+  classes?: number[][];
+}
+
+export interface TrainOptions {
+  epochs: number;
+  seed: number;
+  /** Called after each epoch with the averaged weights so far. */
+  onEpoch?: (epoch: number, avg: Weights) => void;
+}
+
+/** mulberry32: a small seeded generator, so shuffles are the same on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALL = 0xffffffff;
+
+/** Averaged structured perceptron (Collins 2002) with constrained Viterbi over one label set. */
+export class LinearChain {
+  readonly labels: number;
+  /** Emission rows per feature (labels plus shared classes). */
+  readonly rows: number;
+  private readonly classAt: Int32Array;
+  private readonly classList: Int32Array;
+  private readonly shared: boolean;
+  private readonly prevAt: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly startOk: Uint8Array;
+  private readonly endOk: Uint8Array;
+  private delta = new Float64Array(0);
+  private back = new Int32Array(0);
+
+  constructor(spec: ChainSpec) {
+    const L = spec.labels;
+    if (L > 32) throw new RangeError(`a chain has at most 32 labels (masks are 32 bits), not ${L}`);
+    this.labels = L;
+    const classes = spec.classes ?? Array.from({ length: L }, (_, y) => [y]);
+    this.shared = spec.classes !== undefined;
+    this.rows = Math.max(L, ...classes.flat().map((c) => c + 1));
+    this.classAt = new Int32Array(L + 1);
+    const list: number[] = [];
+    for (let y = 0; y < L; y++) {
+      this.classAt[y] = list.length;
+      list.push(...(classes[y] ?? [y]));
+    }
+    this.classAt[L] = list.length;
+    this.classList = Int32Array.from(list);
+    this.prevAt = new Int32Array(L + 1);
+    const prev: number[] = [];
+    for (let y = 0; y < L; y++) {
+      this.prevAt[y] = prev.length;
+      for (let p = 0; p < L; p++) if (spec.allowed[p * L + y]) prev.push(p);
+    }
+    this.prevAt[L] = prev.length;
+    this.prev = Int32Array.from(prev);
+    this.startOk = Uint8Array.from({ length: L }, (_, y) => spec.allowed[L * L + y] as number);
+    this.endOk = Uint8Array.from(spec.canEnd);
+  }
+
+  /** Emission scores of a sequence (n × L). */
+  emissions(wts: Weights, feats: Int32Array, offs: Int32Array, n: number, out: Float64Array): void {
+    const L = this.labels;
+    const w = wts.w;
+    out.fill(0, 0, n * L);
+    if (this.shared) {
+      this.sharedEmissions(w, feats, offs, n, out);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const base = i * L;
+      for (let k = offs[i] as number; k < (offs[i + 1] as number); k++) {
+        const f = feats[k] as number;
+        if (f < 0) continue;
+        const row = f * L;
+        for (let y = 0; y < L; y++) out[base + y] = (out[base + y] as number) + (w[row + y] as number);
+      }
+    }
+  }
+
+  private sharedEmissions(w: Weights["w"], feats: Int32Array, offs: Int32Array, n: number, out: Float64Array): void {
+    const L = this.labels;
+    const R = this.rows;
+    const row = new Float64Array(R);
+    for (let i = 0; i < n; i++) {
+      row.fill(0);
+      for (let k = offs[i] as number; k < (offs[i + 1] as number); k++) {
+        const f = feats[k] as number;
+        if (f < 0) continue;
+        const at = f * R;
+        for (let r = 0; r < R; r++) row[r] = (row[r] as number) + (w[at + r] as number);
+      }
+      for (let y = 0; y < L; y++) {
+        let v = 0;
+        for (let c = this.classAt[y] as number; c < (this.classAt[y + 1] as number); c++)
+          v += row[this.classList[c] as number] as number;
+        out[i * L + y] = v;
+      }
+    }
+  }
+
+  /** Best allowed label sequence under the scores; with `mask`, item i keeps to the labels set in `mask[i]`. */
+  viterbi(em: Float64Array, trans: Weights["t"], n: number, out: Int32Array, mask?: Uint32Array): void {
+    if (n === 0) return;
+    const L = this.labels;
+    if (this.delta.length < n * L) {
+      this.delta = new Float64Array(n * L * 2);
+      this.back = new Int32Array(n * L * 2);
+    }
+    const delta = this.delta;
+    const back = this.back;
+    const prevAt = this.prevAt;
+    const prevList = this.prev;
+    const NEG = Number.NEGATIVE_INFINITY;
+    const m0 = mask ? (mask[0] as number) : ALL;
+    for (let y = 0; y < L; y++)
+      delta[y] = this.startOk[y] && (m0 >>> y) & 1 ? (em[y] as number) + (trans[L * L + y] as number) : NEG;
+    for (let i = 1; i < n; i++) {
+      const base = (i - 1) * L;
+      const cur = i * L;
+      const mi = mask ? (mask[i] as number) : ALL;
+      for (let y = 0; y < L; y++) {
+        let best = NEG;
+        let arg = 0;
+        if ((mi >>> y) & 1) {
+          const end = prevAt[y + 1] as number;
+          for (let k = prevAt[y] as number; k < end; k++) {
+            const p = prevList[k] as number;
+            const v = (delta[base + p] as number) + (trans[p * L + y] as number);
+            if (v > best) {
+              best = v;
+              arg = p;
+            }
+          }
+        }
+        delta[cur + y] = best + (em[cur + y] as number);
+        back[cur + y] = arg;
+      }
+    }
+    let best = NEG;
+    let arg = -1;
+    const last = (n - 1) * L;
+    for (let y = 0; y < L; y++) {
+      const v = delta[last + y] as number;
+      if (this.endOk[y] && v > best) {
+        best = v;
+        arg = y;
+      }
+    }
+    // masks no path satisfies: fall back to the unconstrained path rather than an invalid one
+    if (arg < 0) {
+      if (mask) {
+        this.viterbi(em, trans, n, out);
+        return;
+      }
+      arg = 0;
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = arg;
+      arg = back[i * L + arg] as number;
+    }
+  }
+
+  /** The best labels of one sequence. */
+  decode(wts: Weights, seq: Pick<Sequence, "feats" | "offs">, n: number): Int32Array {
+    const em = new Float64Array(n * this.labels);
+    const out = new Int32Array(n);
+    this.emissions(wts, seq.feats, seq.offs, n, em);
+    this.viterbi(em, wts.t, n, out);
+    return out;
+  }
+
+  /** Trains the averaged perceptron; sequences with masks are partially supervised. */
+  train(seqs: Sequence[], numFeatures: number, opts: TrainOptions): Weights {
+    const L = this.labels;
+    const R = this.rows;
+    const w = new Float64Array(numFeatures * R);
+    const u = new Float64Array(numFeatures * R);
+    const t = new Float64Array((L + 1) * L);
+    const ut = new Float64Array((L + 1) * L);
+    const cur: Weights = { w, t };
+    const order = seqs.map((_, i) => i);
+    const rand = rng(opts.seed);
+    let c = 1;
+    let maxN = 0;
+    for (const s of seqs) maxN = Math.max(maxN, s.gold.length);
+    const em = new Float64Array(maxN * L);
+    const pred = new Int32Array(maxN);
+    const latent = new Int32Array(maxN);
+    const full = L === 32 ? 0xffffffff : (1 << L) - 1;
+    const average = (): Weights => {
+      const aw = new Float64Array(w.length);
+      for (let k = 0; k < w.length; k++) aw[k] = (w[k] as number) - (u[k] as number) / c;
+      const at = new Float64Array(t.length);
+      for (let k = 0; k < t.length; k++) at[k] = (t[k] as number) - (ut[k] as number) / c;
+      return { w: aw, t: at };
+    };
+    for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        const tmp = order[i] as number;
+        order[i] = order[j] as number;
+        order[j] = tmp;
+      }
+      for (const idx of order) {
+        const s = seqs[idx] as Sequence;
+        const n = s.gold.length;
+        this.emissions(cur, s.feats, s.offs, n, em);
+        this.viterbi(em, t, n, pred);
+        let gold: ArrayLike<number> = s.gold;
+        const mask = s.mask;
+        if (mask) {
+          this.viterbi(em, t, n, latent, mask);
+          gold = latent;
+        }
+        // an unlabelled item teaches nothing: left free, it would let transitions explain away the labelled ones
+        const free = (i: number) => mask !== undefined && ((mask[i] as number) & full) === full;
+        for (let i = 0; i < n; i++) {
+          const g = gold[i] as number;
+          const p = pred[i] as number;
+          const skip = free(i);
+          if (g !== p && !skip) {
+            for (let k = s.offs[i] as number; k < (s.offs[i + 1] as number); k++) {
+              const f = s.feats[k] as number;
+              if (f < 0) continue;
+              for (let a = this.classAt[g] as number; a < (this.classAt[g + 1] as number); a++) {
+                const at = f * R + (this.classList[a] as number);
+                w[at] = (w[at] as number) + 1;
+                u[at] = (u[at] as number) + c;
+              }
+              for (let a = this.classAt[p] as number; a < (this.classAt[p + 1] as number); a++) {
+                const at = f * R + (this.classList[a] as number);
+                w[at] = (w[at] as number) - 1;
+                u[at] = (u[at] as number) - c;
+              }
+            }
+          }
+          const gp = i === 0 ? L : (gold[i - 1] as number);
+          const pp = i === 0 ? L : (pred[i - 1] as number);
+          if ((gp !== pp || g !== p) && !skip && !(i > 0 && free(i - 1))) {
+            t[gp * L + g] = (t[gp * L + g] as number) + 1;
+            ut[gp * L + g] = (ut[gp * L + g] as number) + c;
+            t[pp * L + p] = (t[pp * L + p] as number) - 1;
+            ut[pp * L + p] = (ut[pp * L + p] as number) - c;
+          }
+        }
+        c++;
+      }
+      opts.onEpoch?.(epoch, average());
+    }
+    return average();
+  }
+}
