@@ -70,12 +70,9 @@ export function splitSentences(text: string, within: Span): Span[] {
     const s = trimSpan(text, a, b);
     if (s) out.push(s);
   };
-  const stops = /[.?!\u2026]/g;
   let i = lo;
   while (i < hi) {
-    stops.lastIndex = i;
-    const found = stops.exec(text);
-    const at = found && found.index < hi ? found.index : hi;
+    const at = nextStop(text, i, hi);
     // list items that start before the next stop
     while (plan && split < plan.splits.length && (plan.splits[split] ?? hi) <= at) {
       const s = plan.splits[split] ?? hi;
@@ -99,6 +96,15 @@ export function splitSentences(text: string, within: Span): Span[] {
   }
   push(sentStart, hi);
   return out;
+}
+
+/** The next sentence stop in `text[from, hi)`, or `hi`: the search never runs past the paragraph. */
+function nextStop(text: string, from: number, hi: number): number {
+  for (let p = from; p < hi; p++) {
+    const c = text.charCodeAt(p);
+    if (c === DOT || c === QUESTION || c === BANG || c === ELLIPSIS) return p;
+  }
+  return hi;
 }
 
 interface Decision {
@@ -261,7 +267,9 @@ function planList(text: string, lo: number, hi: number): ListPlan | null {
     const nextLabel = successor(label);
     if (nextLabel === null) break;
     const needle = ` ${nextLabel}${style}`;
-    const at = text.indexOf(needle, from);
+    // searched within the paragraph only: a search to the end of the text for each paragraph is quadratic
+    const found = text.slice(from, hi).indexOf(needle);
+    const at = found < 0 ? -1 : from + found;
     if (at < 0 || at + needle.length >= hi || !isSpace(text.charCodeAt(at + needle.length))) break;
     plan.splits.push(at + 1);
     markSkip(at + 1, `${nextLabel}${style}`, plan);
