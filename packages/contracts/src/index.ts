@@ -1,11 +1,18 @@
-export { encodeJson, safeFileName, safeJson } from "./codec.js";
+export { encodeJson, MAX_NAME_BYTES, safeFileName, safeJson } from "./codec.js";
 export {
   errorCode,
   errorMessage,
+  FileNameError,
   InvalidInputError,
+  isNameRefused,
   isPermanentError,
+  isRetryable,
   SiftError,
   UnsupportedMediaTypeError,
+  WorkCrashedError,
+  WorkFailedError,
+  WorkMemoryError,
+  WorkTimeoutError,
 } from "./errors.js";
 export {
   CleanedDocument,
