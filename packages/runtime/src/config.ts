@@ -28,12 +28,59 @@ export const BaseEnv = z.object({
   SHUTDOWN_GRACE_MS: ms.default(10_000),
   /** Set by `pnpm start` for its children: stop when the supervisor's IPC channel closes. */
   SIFT_SUPERVISED: z.stringbool().default(false),
+  ...workShape(),
 });
 export type BaseConfig = z.infer<typeof BaseEnv>;
+
+function workShape() {
+  return {
+    /** Time budget of one unit of work (a file in the segmenter, a document in the cleaner and tagger). */
+    WORK_TIMEOUT_MS: ms.default(60_000),
+    /** Heap of one worker process, in MB; resident memory over twice this stops the worker too. */
+    WORK_MEMORY_MB: z.coerce.number().int().min(64).default(512),
+    /** Worker processes of one replica; defaults to MAX_IN_FLIGHT, so every message in flight has its own. */
+    WORK_PROCESSES: z.coerce.number().int().positive().optional(),
+  };
+}
+
+/** The work pool's settings alone, for `sift process` (which has no broker settings). */
+export const WorkEnv = z.object(workShape());
+export type WorkConfig = z.infer<typeof WorkEnv>;
 
 /** Parses `env` with `schema` once, at the edge; a bad value throws a ConfigError naming the variable. */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`invalid configuration:\n${z.prettifyError(parsed.error)}`);
   return parsed.data;
+}
+
+const count = z.coerce.number().int().positive();
+
+/** Limits at the door of the segmenter (and of `sift process`): a file over one fails at once, with the limit named. */
+export const LimitsEnv = z.object({
+  /** Lines of a text or Markdown file. */
+  SIFT_MAX_LINES: count.default(1_000_000),
+  /** Elements nested inside each other in an HTML page. */
+  SIFT_MAX_HTML_DEPTH: count.default(1000),
+  /** Bytes the parts of a Word file inflate to (declared, and counted while inflating). */
+  SIFT_MAX_INFLATED_BYTES: count.default(64 * 1024 * 1024),
+  /** Entries of a zip container (a Word file). */
+  SIFT_MAX_ZIP_ENTRIES: count.default(10_000),
+  /** Pages of a PDF. */
+  SIFT_MAX_PDF_PAGES: count.default(2000),
+  /** Characters of text taken out of a PDF or a Word file. */
+  SIFT_MAX_TEXT_CHARS: count.default(32_000_000),
+});
+export type LimitsConfig = z.infer<typeof LimitsEnv>;
+
+/** The limits as the segmenter takes them (`SegmentLimits` of @sift/segment). */
+export function doorLimits(c: LimitsConfig) {
+  return {
+    maxLines: c.SIFT_MAX_LINES,
+    maxHtmlDepth: c.SIFT_MAX_HTML_DEPTH,
+    maxInflatedBytes: c.SIFT_MAX_INFLATED_BYTES,
+    maxZipEntries: c.SIFT_MAX_ZIP_ENTRIES,
+    maxPdfPages: c.SIFT_MAX_PDF_PAGES,
+    maxTextChars: c.SIFT_MAX_TEXT_CHARS,
+  };
 }

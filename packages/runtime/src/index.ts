@@ -1,4 +1,14 @@
-export { type BaseConfig, BaseEnv, ConfigError, loadConfig } from "./config.js";
+export {
+  type BaseConfig,
+  BaseEnv,
+  ConfigError,
+  doorLimits,
+  type LimitsConfig,
+  LimitsEnv,
+  loadConfig,
+  type WorkConfig,
+  WorkEnv,
+} from "./config.js";
 export { envelope, type Producer } from "./envelope.js";
 export {
   failedEntryKey,
@@ -14,6 +24,7 @@ export {
   freeName,
   outputName,
   recordFailure,
+  withNameFallback,
   writeAtomic,
 } from "./files.js";
 export { type HealthServer, startHealthServer } from "./http.js";
@@ -33,3 +44,12 @@ export {
   type StageOptions,
   withoutEnvelope,
 } from "./stage.js";
+export {
+  createStagePool,
+  createWorkPool,
+  type RunOptions,
+  type WorkDep,
+  type WorkPool,
+  type WorkPoolOptions,
+  type WorkPoolStats,
+} from "./work-pool.js";
