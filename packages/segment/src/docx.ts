@@ -1,6 +1,8 @@
 import { InvalidInputError } from "@sift/contracts";
 import mammoth from "mammoth";
+import yauzl from "yauzl";
 import type { Draft, Piece } from "./draft.js";
+import { DEFAULT_LIMITS, LimitExceededError, type SegmentLimits } from "./limits.js";
 import { isTitleLike } from "./page.js";
 
 export interface DocxText {
@@ -13,7 +15,13 @@ export interface DocxText {
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", apos: "'" };
 
 /** Paragraphs of a Word file, through mammoth's HTML (which keeps headings and list items apart). */
-export async function extractDocxText(bytes: Uint8Array, name: string): Promise<DocxText> {
+export async function extractDocxText(
+  bytes: Uint8Array,
+  name: string,
+  limits: Pick<SegmentLimits, "maxInflatedBytes" | "maxZipEntries" | "maxTextChars"> = DEFAULT_LIMITS,
+): Promise<DocxText> {
+  // mammoth inflates whole parts in memory, outside any heap limit: the sizes are checked first, while streaming
+  await checkZip(bytes, name, limits);
   let html: string;
   let messages: Array<{ type: string; message: string }>;
   try {
@@ -22,6 +30,8 @@ export async function extractDocxText(bytes: Uint8Array, name: string): Promise<
       {
         styleMap: ["p[style-name='Title'] => h1:fresh", "p[style-name='Subtitle'] => h2:fresh"],
         externalFileAccess: false,
+        // text only: images are never read, so their bytes are never inflated
+        convertImage: mammoth.images.imgElement(async () => ({ src: "" })),
       },
     );
     html = result.value;
@@ -64,8 +74,108 @@ export async function extractDocxText(bytes: Uint8Array, name: string): Promise<
     }
   }
   flush();
+  if (at > limits.maxTextChars)
+    throw new LimitExceededError(
+      "TEXT_TOO_LONG",
+      `${name}: ${at} characters of text, over the limit of ${limits.maxTextChars} (SIFT_MAX_TEXT_CHARS)`,
+    );
   const warnings = messages.filter((msg) => msg.type === "error").map((msg) => `Word conversion: ${msg.message}`);
   return { text: parts.join(""), blocks, warnings };
+}
+
+/** The parts a reader inflates: XML and relationships (images and embedded files are never read). */
+const READ_PART = /\.(xml|rels)$/i;
+
+/**
+ * Checks a zip container against the limits before anything inflates it whole: the number of entries,
+ * then the sizes its parts declare, then the bytes they really inflate to, counted while streaming
+ * (a part that inflates past what it declares, or past the limit, stops the check at once).
+ */
+export async function checkZip(
+  bytes: Uint8Array,
+  name: string,
+  limits: Pick<SegmentLimits, "maxInflatedBytes" | "maxZipEntries">,
+): Promise<void> {
+  const max = limits.maxInflatedBytes;
+  const corrupt = (err: unknown) =>
+    new InvalidInputError("CORRUPT_DOCX", `${name}: not a readable Word file (${(err as Error).message})`, {
+      cause: err,
+    });
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.fromBuffer(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: false },
+      (err, zf) => (err || !zf ? reject(corrupt(err)) : resolve(zf)),
+    ),
+  );
+  try {
+    if (zip.entryCount > limits.maxZipEntries)
+      throw new LimitExceededError(
+        "ZIP_TOO_MANY_ENTRIES",
+        `${name}: ${zip.entryCount} entries in the zip, over the limit of ${limits.maxZipEntries}`,
+      );
+    const entries: yauzl.Entry[] = [];
+    await new Promise<void>((resolve, reject) => {
+      zip.on("entry", (e: yauzl.Entry) => {
+        if (READ_PART.test(e.fileName)) entries.push(e);
+        zip.readEntry();
+      });
+      zip.once("end", () => resolve());
+      zip.once("error", (err) => reject(corrupt(err)));
+      zip.readEntry();
+    });
+    const declared = entries.reduce((n, e) => n + e.uncompressedSize, 0);
+    if (declared > max)
+      throw new LimitExceededError(
+        "ZIP_TOO_LARGE",
+        `${name}: its parts declare ${declared} bytes inflated, over the limit of ${max} (SIFT_MAX_INFLATED_BYTES)`,
+      );
+    let total = 0;
+    for (const e of entries) {
+      total += await inflatedSize(zip, e, max - total, name, corrupt);
+    }
+  } finally {
+    zip.close();
+  }
+}
+
+/** Streams one entry through inflate, counting bytes; stops as soon as it passes `room` or its declared size. */
+function inflatedSize(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  room: number,
+  name: string,
+  corrupt: (err: unknown) => Error,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (err, stream) => {
+      if (err || !stream) return reject(corrupt(err));
+      let n = 0;
+      stream.on("data", (chunk: Buffer) => {
+        n += chunk.length;
+        if (n > room) {
+          stream.destroy();
+          reject(
+            new LimitExceededError(
+              "ZIP_TOO_LARGE",
+              `${name}: ${entry.fileName} inflates past the limit of SIFT_MAX_INFLATED_BYTES for all parts`,
+            ),
+          );
+        }
+      });
+      stream.once("error", (e) =>
+        reject(
+          /too many bytes/.test(e.message)
+            ? new LimitExceededError(
+                "ZIP_TOO_LARGE",
+                `${name}: ${entry.fileName} inflates to more than the ${entry.uncompressedSize} bytes it declares`,
+              )
+            : corrupt(e),
+        ),
+      );
+      stream.once("end", () => resolve(n));
+    });
+  });
 }
 
 function decodeNumeric(e: string): string | undefined {

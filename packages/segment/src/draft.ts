@@ -32,7 +32,9 @@ export function splitLongDrafts(drafts: Draft[], maxChars = MAX_DOCUMENT_CHARS):
     if (total <= maxChars) return [d];
     const parts: Piece[][] = [[]];
     let size = d.title?.text.length ?? 0;
-    for (const p of d.paragraphs) {
+    // a paragraph longer than a whole part (one huge line) is cut too, at a space where there is one
+    const pieces = d.paragraphs.flatMap((p) => (p.text.length > maxChars ? cutPiece(p, maxChars) : [p]));
+    for (const p of pieces) {
       const current = parts[parts.length - 1] as Piece[];
       if (current.length > 0 && size + p.text.length > maxChars) {
         parts.push([p]);
@@ -50,6 +52,51 @@ export function splitLongDrafts(drafts: Draft[], maxChars = MAX_DOCUMENT_CHARS):
       warnings: [...d.warnings, `part ${i + 1} of ${parts.length} of a document longer than ${maxChars} characters`],
     }));
   });
+}
+
+/** A piece cut into runs of at most `max` characters, at the last space before each cut when one is near. */
+export function cutPiece(p: Piece, max: number): Piece[] {
+  const out: Piece[] = [];
+  let from = 0;
+  while (p.text.length - from > max) {
+    let to = from + max;
+    // only the last tenth is searched: a search back to the start for every cut is quadratic
+    const near = to - Math.floor(max / 10);
+    const space = p.text.slice(near, to).lastIndexOf(" ");
+    if (space >= 0 && near + space > from) to = near + space + 1;
+    // never between the two halves of a surrogate pair
+    else if (isLowSurrogate(p.text.charCodeAt(to))) to--;
+    out.push(subPiece(p, from, to));
+    from = to;
+  }
+  out.push(subPiece(p, from, p.text.length));
+  return out;
+}
+
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/** `p.text[a, b)` as a piece of its own, with its offsets into the source. */
+function subPiece(p: Piece, a: number, b: number): Piece {
+  const text = p.text.slice(a, b);
+  if (p.map && p.map.length > 0) {
+    const map: SourceMap = [];
+    for (const m of p.map) {
+      if (m.end <= a || m.start >= b) continue;
+      const s = Math.max(m.start, a);
+      const e = Math.min(m.end, b);
+      // inside one entry, offsets run in step when its lengths agree, else proportionally
+      const scale = (m.srcEnd - m.srcStart) / Math.max(1, m.end - m.start);
+      map.push({
+        start: s - a,
+        end: e - a,
+        srcStart: m.srcStart + Math.round((s - m.start) * scale),
+        srcEnd: m.srcStart + Math.round((e - m.start) * scale),
+      });
+    }
+    return { text, srcStart: map[0]?.srcStart ?? p.srcStart, srcEnd: map[map.length - 1]?.srcEnd ?? p.srcEnd, map };
+  }
+  const scale = (p.srcEnd - p.srcStart) / Math.max(1, p.text.length);
+  return { text, srcStart: p.srcStart + Math.round(a * scale), srcEnd: p.srcStart + Math.round(b * scale) };
 }
 
 /** A piece of `src` taken as it is. */

@@ -57,10 +57,15 @@ function zipHolds(bytes: Uint8Array, entry: string): boolean {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(entry, 0, "latin1");
 }
 
-function looksBinary(bytes: Uint8Array): boolean {
+/**
+ * Whether bytes are binary rather than text. A text with a few stray control bytes (NULs from a bad export
+ * or a scraper) is still text; binary formats are full of them, and noise has one in ten.
+ */
+export function looksBinary(bytes: Uint8Array): boolean {
   // UTF-16 text is full of NULs, so a BOM wins
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) return false;
-  const n = Math.min(bytes.length, 4096);
+  const n = Math.min(bytes.length, 8192);
+  if (n === 0) return false;
   let control = 0;
   let evenZero = 0;
   let oddZero = 0;
@@ -75,6 +80,7 @@ function looksBinary(bytes: Uint8Array): boolean {
   const pairs = n / 2;
   if ((oddZero > 0.4 * pairs && evenZero < 0.05 * pairs) || (evenZero > 0.4 * pairs && oddZero < 0.05 * pairs))
     return false;
-  if (evenZero + oddZero > 0) return true;
-  return control / n > 0.1;
+  // a few stray bytes are allowed even in a short file
+  const zeros = evenZero + oddZero;
+  return zeros > Math.max(8, 0.01 * n) || zeros + control > Math.max(8, 0.05 * n);
 }

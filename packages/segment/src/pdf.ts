@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { InvalidInputError } from "@sift/contracts";
 import type { Draft, Piece } from "./draft.js";
+import { DEFAULT_LIMITS, LimitExceededError, type SegmentLimits } from "./limits.js";
 import { isTitleLike } from "./page.js";
 
 interface TextItem {
@@ -40,7 +41,11 @@ function loadPdfJs(): Promise<PdfJs> {
 }
 
 /** Text of a PDF, page by page, lines in reading order (top to bottom, columns left to right). */
-export async function extractPdfText(bytes: Uint8Array, name: string): Promise<PdfText> {
+export async function extractPdfText(
+  bytes: Uint8Array,
+  name: string,
+  limits: Pick<SegmentLimits, "maxPdfPages" | "maxTextChars"> = DEFAULT_LIMITS,
+): Promise<PdfText> {
   const lib = await loadPdfJs();
   const standardFontDataUrl = `${require.resolve("pdfjs-dist/package.json").replace(/package\.json$/, "")}standard_fonts/`;
   let doc: Awaited<ReturnType<PdfJs["getDocument"]>["promise"]>;
@@ -59,10 +64,20 @@ export async function extractPdfText(bytes: Uint8Array, name: string): Promise<P
     });
   }
   try {
+    if (doc.numPages > limits.maxPdfPages)
+      throw new LimitExceededError(
+        "PDF_TOO_MANY_PAGES",
+        `${name}: ${doc.numPages} pages, over the limit of ${limits.maxPdfPages} (SIFT_MAX_PDF_PAGES)`,
+      );
     const parts: string[] = [];
     const paragraphs: PdfText["paragraphs"] = [];
     let at = 0;
     for (let p = 1; p <= doc.numPages; p++) {
+      if (at > limits.maxTextChars)
+        throw new LimitExceededError(
+          "TEXT_TOO_LONG",
+          `${name}: more than ${limits.maxTextChars} characters of text by page ${p} (SIFT_MAX_TEXT_CHARS)`,
+        );
       const page = await doc.getPage(p);
       const content = await page.getTextContent();
       const items: TextItem[] = [];
@@ -94,6 +109,16 @@ export async function extractPdfText(bytes: Uint8Array, name: string): Promise<P
     const info = (await doc.getMetadata().catch(() => null))?.info as { Author?: unknown } | undefined;
     if (typeof info?.Author === "string" && info.Author.trim()) out.author = info.Author.trim();
     return out;
+  } catch (err) {
+    if (err instanceof InvalidInputError) throw err;
+    // a page that pdf.js cannot read makes the file unreadable the same way every time
+    throw new InvalidInputError(
+      "CORRUPT_PDF",
+      `${name}: a page of the PDF cannot be read (${(err as Error).message})`,
+      {
+        cause: err,
+      },
+    );
   } finally {
     await doc.destroy();
   }
@@ -124,11 +149,21 @@ function toLines(items: TextItem[]): PdfLine[] {
   return out.map((l) => ({ ...l, text: l.text.replace(/\s+/g, " ").trim() })).filter((l) => l.text !== "");
 }
 
+/** The leftmost start and rightmost end of the lines (a loop: spreading a page of many lines into Math.min overflows the stack). */
+function extent(ls: PdfLine[]): { left: number; right: number } {
+  let left = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
+  for (const l of ls) {
+    if (l.x < left) left = l.x;
+    if (l.right > right) right = l.right;
+  }
+  return { left, right };
+}
+
 /** Top to bottom; when the page has two columns with a clear gutter, the left column first. */
 function readingOrder(ls: PdfLine[]): PdfLine[] {
   if (ls.length < 6) return [...ls].sort((a, b) => b.y - a.y || a.x - b.x);
-  const left = Math.min(...ls.map((l) => l.x));
-  const right = Math.max(...ls.map((l) => l.right));
+  const { left, right } = extent(ls);
   const mid = (left + right) / 2;
   const crossing = ls.filter((l) => l.x < mid - 5 && l.right > mid + 5).length;
   const inRight = ls.filter((l) => l.x >= mid - 5).length;
@@ -149,8 +184,7 @@ function paragraphsOf(ls: PdfLine[]): string[][] {
   gaps.sort((a, b) => a - b);
   // the line spacing: most gaps are between lines of one paragraph, so a low quantile finds it
   const usual = gaps[Math.floor(gaps.length / 4)] ?? 0;
-  const left = Math.min(...ls.map((l) => l.x));
-  const right = Math.max(...ls.map((l) => l.right));
+  const { left, right } = extent(ls);
   const out: string[][] = [];
   let cur: string[] = [];
   for (let i = 0; i < ls.length; i++) {

@@ -1,42 +1,53 @@
 import { type FileMeta, InvalidInputError, type SegmentedDocument, UnsupportedMediaTypeError } from "@sift/contracts";
-import { decodeBytes, utf16WithoutBom } from "./decode.js";
+import { decodeBytes } from "./decode.js";
 import { draftDocx, extractDocxText } from "./docx.js";
 import { assemble, type Draft } from "./draft.js";
 import { draftHtml } from "./html.js";
+import { blankControls, checkHtmlDepth, checkLines, DEFAULT_LIMITS, type SegmentLimits } from "./limits.js";
 import { draftMarkdown } from "./markdown.js";
-import { DOCX, normaliseMediaType } from "./media-type.js";
+import { DOCX, looksBinary, normaliseMediaType } from "./media-type.js";
 import { draftTextPage } from "./page.js";
 import { draftPdf, extractPdfText } from "./pdf.js";
 
 export interface SegmentInput {
   file: FileMeta;
   bytes: Uint8Array;
+  /** Limits at the door; each one left out has its default (`DEFAULT_LIMITS`). */
+  limits?: Partial<SegmentLimits>;
 }
 
 /**
  * Splits a file into documents (the main article and each related or teaser item), each with its
  * paragraphs, sentences and a map from its text to the decoded text of the file.
  * Throws UnsupportedMediaTypeError for a type Sift does not read, InvalidInputError for empty,
- * binary or corrupt input.
+ * binary or corrupt input and for input over a limit (LimitExceededError).
  */
 export async function segmentFile(input: SegmentInput): Promise<SegmentedDocument[]> {
   const { bytes } = input;
+  const limits: SegmentLimits = { ...DEFAULT_LIMITS, ...input.limits };
   let file = input.file;
   if (bytes.length === 0) throw new InvalidInputError("EMPTY_FILE", `${file.name}: the file is empty`);
   const mediaType = normaliseMediaType(file.mediaType);
   let drafts: Draft[];
   const warnings: string[] = [];
   if (mediaType === "text/plain" || mediaType === "text/markdown" || mediaType === "text/html") {
-    if (hasNul(bytes) && !decodeableUtf16(bytes))
+    if (looksBinary(bytes))
       throw new InvalidInputError("BINARY_FILE", `${file.name}: binary content in a ${file.mediaType} file`);
     const decoded = decodeBytes(bytes, { html: mediaType === "text/html" });
     file = { ...file, charset: decoded.charset };
     warnings.push(...decoded.warnings);
-    if (mediaType === "text/html") drafts = draftHtml(decoded.text);
-    else if (mediaType === "text/markdown") drafts = draftMarkdown(decoded.text);
-    else drafts = draftTextPage(decoded.text, file.mtime);
+    // a space for each control character: the text reads on, and every offset into the decoded text stays
+    const { text, count } = blankControls(decoded.text);
+    if (count > 0) warnings.push(`${count} control character(s) such as NUL in the text were replaced by spaces`);
+    if (mediaType === "text/html") {
+      checkHtmlDepth(text, file.name, limits.maxHtmlDepth);
+      drafts = draftHtml(text);
+    } else {
+      checkLines(text, file.name, limits.maxLines);
+      drafts = mediaType === "text/markdown" ? draftMarkdown(text) : draftTextPage(text, file.mtime);
+    }
   } else if (mediaType === "application/pdf") {
-    const pdf = await extractPdfText(bytes, file.name);
+    const pdf = await extractPdfText(bytes, file.name, limits);
     if (pdf.paragraphs.length === 0)
       throw new InvalidInputError(
         "NO_TEXT",
@@ -44,19 +55,10 @@ export async function segmentFile(input: SegmentInput): Promise<SegmentedDocumen
       );
     drafts = draftPdf(pdf);
   } else if (mediaType === DOCX) {
-    drafts = draftDocx(await extractDocxText(bytes, file.name));
+    drafts = draftDocx(await extractDocxText(bytes, file.name, limits));
   } else throw new UnsupportedMediaTypeError(file.name, file.mediaType);
   const docs = assemble(file, drafts, warnings);
   if (docs.length === 0 || docs.every((d) => d.text.trim() === ""))
     throw new InvalidInputError("NO_TEXT", `${file.name}: no text in the file`);
   return docs;
-}
-
-function hasNul(bytes: Uint8Array): boolean {
-  return bytes.subarray(0, 8192).includes(0);
-}
-
-function decodeableUtf16(bytes: Uint8Array): boolean {
-  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-  return bom || utf16WithoutBom(bytes) !== null;
 }
