@@ -66,7 +66,7 @@ describe("limits at the door", () => {
     const bytes = new TextEncoder().encode(text);
     expect(sniffMediaType(bytes, "nul.txt")).toBe("text/plain");
     const [doc] = await segment("nul.txt", bytes);
-    expect(doc?.text).not.toMatch(/[\u0000\u0007]/);
+    expect(doc?.text.includes("\u0000") || doc?.text.includes("\u0007")).toBe(false);
     expect(doc?.text).toContain("It approved the budget.");
     expect(doc?.warnings.some((w) => /3 control character/.test(w))).toBe(true);
     // offsets still point at the same characters of the decoded original
