@@ -1,6 +1,6 @@
 import { lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { type FileMeta, safeFileName } from "@sift/contracts";
+import { type FileMeta, FileNameError, isNameRefused, safeFileName } from "@sift/contracts";
 
 /** The folders under SIFT_DATA_DIR. */
 export function dataDirs(root: string) {
@@ -31,7 +31,28 @@ export async function freeName(dir: string, name: string, fileId: string): Promi
     const candidate = `${stem}-${fileId.slice(0, n)}${ext}`;
     if (!(await exists(join(dir, candidate)))) return candidate;
   }
-  return `${stem}-${fileId}-${Date.now()}${ext}`;
+  return `${stem}-${fileId.slice(0, 16)}-${Date.now()}${ext}`;
+}
+
+/**
+ * Runs `write` with `name`; when the file system refuses that name (too long for it, a character it does
+ * not take), once more with `fallback` (made of the file id): a name never fails a file.
+ */
+export async function withNameFallback<T>(
+  name: string,
+  fallback: string,
+  write: (name: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await write(name);
+  } catch (err) {
+    if (!isNameRefused(err)) throw err;
+    try {
+      return await write(fallback);
+    } catch (again) {
+      throw isNameRefused(again) ? new FileNameError(fallback, { cause: again }) : again;
+    }
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   errorMessage,
   type FileMeta,
   isPermanentError,
+  SiftError,
 } from "@sift/contracts";
 import type { z } from "zod";
 import { envelope, type Producer } from "./envelope.js";
@@ -156,7 +157,11 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       for (const msg of out) {
         const checked = msg.schema.safeParse(msg.message);
         if (!checked.success)
-          throw new Error(`stage produced an invalid ${msg.subject} message: ${checked.error.message}`);
+          throw new SiftError(
+            "INVALID_OUTPUT",
+            `stage produced an invalid ${msg.subject} message: ${checked.error.issues[0]?.message ?? "?"}`,
+            { retryable: false },
+          );
         await publisher.publish(msg.subject, checked.data, msg.message.id);
       }
       quietly(log, "ack", () => m.ack());

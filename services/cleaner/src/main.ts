@@ -1,23 +1,36 @@
 import { Kvm } from "@nats-io/kv";
-import { createCleaner } from "@sift/clean";
-import { Buckets, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
-import { documentMessage, exitOnStartupError, runStage, startService, withoutEnvelope } from "@sift/runtime";
+import { Buckets, type CleanedDocument, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
+import {
+  createStagePool,
+  documentMessage,
+  exitOnStartupError,
+  runStage,
+  startService,
+  withoutEnvelope,
+} from "@sift/runtime";
 import { createKvLineMemory } from "./line-memory.js";
 
 async function main() {
   const svc = await startService({ service: "cleaner", env: process.env });
   const lines = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log);
-  const clean = createCleaner({ lines });
+  const pool = createStagePool(svc, [import.meta.resolve("@sift/clean/tasks")]);
   const stage = await runStage(svc, {
     stage: "cleaner",
     consumer: Consumers.cleaner,
     input: DocSegmented,
-    handle: async (m) => [
-      documentMessage(svc.producer, Subjects.docCleaned, DocCleaned, await clean(withoutEnvelope(m))),
-    ],
+    // the cleaning runs in a worker; the line memory (KV) stays here, and the worker asks for it through `deps`
+    handle: async (m) => {
+      const doc = withoutEnvelope(m);
+      const cleaned = await pool.run<CleanedDocument>(
+        "clean",
+        { doc },
+        { label: `doc ${m.docId} of ${m.file.name}`, deps: { record: lines.record } },
+      );
+      return [documentMessage(svc.producer, Subjects.docCleaned, DocCleaned, cleaned)];
+    },
   });
   svc.setReady(() => stage.consuming);
-  svc.onShutdown([stage.stop, lines.stop]);
+  svc.onShutdown([stage.stop, pool.close, lines.stop]);
 }
 
 main().catch(exitOnStartupError);

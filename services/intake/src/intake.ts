@@ -15,6 +15,7 @@ import {
   recordFailedEntry,
   recordFailure,
   updateFileState,
+  withNameFallback,
 } from "@sift/runtime";
 import { sniffMediaType } from "@sift/segment";
 import type { Candidate } from "./watch.js";
@@ -39,15 +40,18 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const t0 = performance.now();
   const refuse = async (code: string, message: string): Promise<IntakeOutcome> => {
     await mkdir(dirs.failed, { recursive: true });
-    const stored = await freeName(dirs.failed, c.name, String(c.stats.ino).padStart(8, "0"));
-    // rename moves a link itself, never its target
-    await rename(c.path, join(dirs.failed, stored));
-    await recordFailure(dirs.failed, stored, {
-      name: c.name,
-      stage: "intake",
-      error: { code, message },
-      attempts: 1,
-      failedAt: new Date().toISOString(),
+    const ino = String(c.stats.ino).padStart(8, "0");
+    await withNameFallback(c.name, `refused-${ino}`, async (name) => {
+      const stored = await freeName(dirs.failed, name, ino);
+      // rename moves a link itself, never its target
+      await rename(c.path, join(dirs.failed, stored));
+      await recordFailure(dirs.failed, stored, {
+        name: c.name,
+        stage: "intake",
+        error: { code, message },
+        attempts: 1,
+        failedAt: new Date().toISOString(),
+      });
     });
     // it never gets a file id, so the bucket would not know of it otherwise
     await recordFailedEntry(d.kv, stored, c.name).catch((err: unknown) =>

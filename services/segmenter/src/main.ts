@@ -1,11 +1,28 @@
 import { Objm } from "@nats-io/obj";
-import { Buckets, Consumers, DocSegmented, FileReceived, InvalidInputError, Subjects } from "@sift/contracts";
-import { documentMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
-import { segmentFile } from "@sift/segment";
+import {
+  Buckets,
+  Consumers,
+  DocSegmented,
+  FileReceived,
+  InvalidInputError,
+  type SegmentedDocument,
+  Subjects,
+} from "@sift/contracts";
+import {
+  createStagePool,
+  documentMessage,
+  doorLimits,
+  exitOnStartupError,
+  LimitsEnv,
+  runStage,
+  startService,
+} from "@sift/runtime";
 
 async function main() {
-  const svc = await startService({ service: "segmenter", env: process.env });
+  const svc = await startService({ service: "segmenter", env: process.env, schema: LimitsEnv });
+  const limits = doorLimits(svc.config);
   const files = await new Objm(svc.nc).open(Buckets.files);
+  const pool = createStagePool(svc, [import.meta.resolve("@sift/segment/tasks")]);
   const stage = await runStage(svc, {
     stage: "segmenter",
     consumer: Consumers.segmenter,
@@ -15,7 +32,12 @@ async function main() {
       const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
       if (!bytes)
         throw new InvalidInputError("MISSING_BYTES", `${m.file.name}: bytes ${name} are not in ${Buckets.files}`);
-      const docs = await segmentFile({ file: m.file, bytes });
+      // the file is read in a worker: a file that loops or eats memory fails alone, and this process stays responsive
+      const docs = await pool.run<SegmentedDocument[]>(
+        "segment",
+        { file: m.file, bytes, limits },
+        { label: m.file.name },
+      );
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
       ctx.note({ documents: docs.length, mediaType: m.file.mediaType });
@@ -23,7 +45,7 @@ async function main() {
     },
   });
   svc.setReady(() => stage.consuming);
-  svc.onShutdown([stage.stop]);
+  svc.onShutdown([stage.stop, pool.close]);
 }
 
 main().catch(exitOnStartupError);

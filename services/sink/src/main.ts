@@ -12,6 +12,7 @@ import {
   dlqSubject,
   FileCompleted,
   type FileState,
+  SiftError,
   Streams,
   Subjects,
   safeFileName,
@@ -29,6 +30,7 @@ import {
   runStage,
   startService,
   updateFileState,
+  withNameFallback,
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
@@ -54,7 +56,10 @@ async function main() {
 
   const loadTagged = async (seq: number): Promise<TaggedDocument> => {
     const stored = await jsm.streams.getMessage(Streams.results.name, { seq });
-    if (!stored) throw new Error(`tagged document at ${Streams.results.name} seq ${seq} is gone`);
+    if (!stored)
+      throw new SiftError("DOCUMENT_GONE", `tagged document at ${Streams.results.name} seq ${seq} is gone`, {
+        retryable: false,
+      });
     return TaggedDocument.parse(await publisher.readBody(stored.data, stored.header));
   };
 
@@ -78,16 +83,19 @@ async function main() {
         );
       }
       ctx.working();
-      const name = await outputName(dirs.output, m.file);
       const documents = loaders.length;
-      if (m.file.size <= STREAM_OVER_BYTES) {
-        const docs = [];
-        for (const load of loaders) docs.push(await load());
-        await writeAtomic(join(dirs.output, name), serialiseOutput(buildOutputFile(m.file, docs, new Date())));
-      } else {
-        // a large file is written one document at a time, so the sink never holds all of it
-        await writeOutputStream(join(dirs.output, name), m.file, loaders, new Date(), () => ctx.working());
-      }
+      const write = async (name: string) => {
+        if (m.file.size <= STREAM_OVER_BYTES) {
+          const docs = [];
+          for (const load of loaders) docs.push(await load());
+          await writeAtomic(join(dirs.output, name), serialiseOutput(buildOutputFile(m.file, docs, new Date())));
+        } else {
+          // a large file is written one document at a time, so the sink never holds all of it
+          await writeOutputStream(join(dirs.output, name), m.file, loaders, new Date(), () => ctx.working());
+        }
+        return name;
+      };
+      const name = await withNameFallback(await outputName(dirs.output, m.file), `${m.fileId}.json`, write);
       const relative = `output/${name}`;
       await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
       ctx.note({ output: relative, documents });
@@ -111,33 +119,37 @@ async function main() {
     handle: async (m, ctx) => {
       const name = m.file?.name ?? `message-${m.fileId ? m.fileId.slice(0, 12) : m.id}`;
       const processed = m.file?.storedName ? join(dirs.processed, m.file.storedName) : undefined;
-      let stored: string;
-      if (processed && (await exists(processed))) {
-        stored = await freeName(dirs.failed, name, m.fileId || m.id);
-        await rename(processed, join(dirs.failed, stored));
-      } else {
-        // a later document of a file that already failed: its original is in failed/ already
-        stored = safeFileName(name);
-        if (!(await exists(join(dirs.failed, stored)))) {
-          const inline = (m.payload as { content?: unknown } | undefined)?.content;
-          const bytes =
-            typeof inline === "string"
-              ? Buffer.from(inline, "base64")
-              : m.fileId
-                ? await files.getBlob(m.fileId).catch(() => null)
-                : null;
-          await writeFile(join(dirs.failed, stored), bytes ?? JSON.stringify(m.payload ?? null));
+      const keep = async (preferred: string): Promise<string> => {
+        let stored: string;
+        if (processed && (await exists(processed))) {
+          stored = await freeName(dirs.failed, preferred, m.fileId || m.id);
+          await rename(processed, join(dirs.failed, stored));
+        } else {
+          // a later document of a file that already failed: its original is in failed/ already
+          stored = safeFileName(preferred);
+          if (!(await exists(join(dirs.failed, stored)))) {
+            const inline = (m.payload as { content?: unknown } | undefined)?.content;
+            const bytes =
+              typeof inline === "string"
+                ? Buffer.from(inline, "base64")
+                : m.fileId
+                  ? await files.getBlob(m.fileId).catch(() => null)
+                  : null;
+            await writeFile(join(dirs.failed, stored), bytes ?? JSON.stringify(m.payload ?? null));
+          }
         }
-      }
-      await recordFailure(dirs.failed, stored, {
-        name,
-        ...(m.fileId ? { fileId: m.fileId } : {}),
-        stage: m.stage,
-        error: m.error,
-        attempts: m.attempts,
-        failedAt: m.failedAt,
-        ...(m.docId ? { docId: m.docId } : {}),
-      });
+        await recordFailure(dirs.failed, stored, {
+          name,
+          ...(m.fileId ? { fileId: m.fileId } : {}),
+          stage: m.stage,
+          error: m.error,
+          attempts: m.attempts,
+          failedAt: m.failedAt,
+          ...(m.docId ? { docId: m.docId } : {}),
+        });
+        return stored;
+      };
+      const stored = await withNameFallback(name, `failed-${m.fileId ? m.fileId.slice(0, 16) : m.id}`, keep);
       if (m.fileId) {
         await updateFileState(
           kv,

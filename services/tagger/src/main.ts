@@ -1,20 +1,30 @@
-import { Consumers, DocCleaned, DocTagged, Subjects } from "@sift/contracts";
-import { documentMessage, exitOnStartupError, runStage, startService, withoutEnvelope } from "@sift/runtime";
-import { loadTagger } from "@sift/tag";
+import { Consumers, DocCleaned, DocTagged, Subjects, type TaggedDocument } from "@sift/contracts";
+import {
+  createStagePool,
+  documentMessage,
+  exitOnStartupError,
+  runStage,
+  startService,
+  withoutEnvelope,
+} from "@sift/runtime";
 
 async function main() {
   const svc = await startService({ service: "tagger", env: process.env });
-  const t0 = performance.now();
-  const tag = loadTagger();
-  svc.log.info({ ms: Math.round(performance.now() - t0) }, "model loaded");
+  // one worker loads the model at start, so the first document does not wait for it
+  const pool = createStagePool(svc, [import.meta.resolve("@sift/tag/tasks")], { warm: 1 });
   const stage = await runStage(svc, {
     stage: "tagger",
     consumer: Consumers.tagger,
     input: DocCleaned,
-    handle: async (m) => [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tag(withoutEnvelope(m)))],
+    handle: async (m) => {
+      const tagged = await pool.run<TaggedDocument>("tag", withoutEnvelope(m), {
+        label: `doc ${m.docId} of ${m.file.name}`,
+      });
+      return [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tagged)];
+    },
   });
   svc.setReady(() => stage.consuming);
-  svc.onShutdown([stage.stop]);
+  svc.onShutdown([stage.stop, pool.close]);
 }
 
 main().catch(exitOnStartupError);
