@@ -38,10 +38,15 @@ describe.skipIf(!present)("the news-page fixture through sift process", () => {
     const bytes = readFileSync(join(dir, "page.txt"));
     original = bytes.toString("utf8");
     expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8"));
-    out = await createPipeline().processBytes(bytes, {
-      name: "page.txt",
-      mtime: statSync(join(dir, "page.txt")).mtime,
-    });
+    const pipeline = createPipeline();
+    try {
+      out = await pipeline.processBytes(bytes, {
+        name: "page.txt",
+        mtime: statSync(join(dir, "page.txt")).mtime,
+      });
+    } finally {
+      await pipeline.close();
+    }
   });
 
   const slice = (text: string, s: { start: number; end: number }) => text.slice(s.start, s.end).trim();

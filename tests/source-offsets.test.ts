@@ -1,6 +1,6 @@
 import { createPipeline } from "@sift/cli";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 
 // what the cleaner may change: composition, invisible characters and runs of white space
 const normalised = (s: string) =>
@@ -50,6 +50,7 @@ const page = fc
 
 describe("source offsets in `sift process` output", () => {
   const pipeline = createPipeline();
+  afterAll(() => pipeline.close());
 
   it("slice the decoded original to the same characters, up to the normalisation applied", async () => {
     let checked = 0;

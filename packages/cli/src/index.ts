@@ -6,7 +6,13 @@ export {
   UnavailableError,
   UsageError,
 } from "./errors.js";
-export { createPipeline, type InProcessPipeline, processPath, writeOutput } from "./pipeline.js";
+export {
+  createPipeline,
+  type InProcessPipeline,
+  type PipelineOptions,
+  processPath,
+  writeOutput,
+} from "./pipeline.js";
 export { describeFailure, type ProcessOptions, runProcess } from "./process-command.js";
 export {
   connectForStatus,

@@ -1,20 +1,64 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { createCleaner, createInMemoryLineMemory, type LineMemory } from "@sift/clean";
-import { buildOutputFile, type FileMeta, OutputFile } from "@sift/contracts";
-import { outputName } from "@sift/runtime";
-import { segmentFile, sniffMediaType } from "@sift/segment";
-import { loadTagger } from "@sift/tag";
+import { createInMemoryLineMemory, type LineMemory } from "@sift/clean";
+import {
+  buildOutputFile,
+  type CleanedDocument,
+  type FileMeta,
+  OutputFile,
+  type SegmentedDocument,
+  type TaggedDocument,
+} from "@sift/contracts";
+import {
+  createWorkPool,
+  doorLimits,
+  LimitsEnv,
+  loadConfig,
+  outputName,
+  WorkEnv,
+  type WorkPool,
+  withNameFallback,
+} from "@sift/runtime";
+import { sniffMediaType } from "@sift/segment";
 
 export interface InProcessPipeline {
   processBytes(bytes: Uint8Array, meta: { name: string; mtime?: Date }): Promise<OutputFile>;
+  /** Stops the pipeline's worker processes. */
+  close(): Promise<void>;
 }
 
-/** The four stages in one process, no broker: the same stage functions the services run. */
-export function createPipeline(deps: { lines?: LineMemory } = {}): InProcessPipeline {
-  const clean = createCleaner({ lines: deps.lines ?? createInMemoryLineMemory() });
-  const tag = loadTagger();
+export interface PipelineOptions {
+  lines?: LineMemory;
+  /** WORK_* and SIFT_MAX_* settings; the defaults when left out. */
+  env?: Record<string, string | undefined>;
+}
+
+/** Task modules of the three stages: one worker process serves them all. */
+const TASKS = ["@sift/segment/tasks", "@sift/clean/tasks", "@sift/tag/tasks"].map((m) => import.meta.resolve(m));
+
+/**
+ * The four stages with no broker: the same stage functions the services run, in the same kind of worker
+ * pool (a time budget and a heap cap per file or document), so one hostile file fails alone here too.
+ */
+export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
+  const env = o.env ?? {};
+  const work = loadConfig(WorkEnv, env);
+  const limits = doorLimits(loadConfig(LimitsEnv, env));
+  const lines = o.lines ?? createInMemoryLineMemory();
+  let pool: WorkPool | undefined;
+  // started on first use: a pipeline made and never used leaves no process behind
+  const workers = () => {
+    pool ??= createWorkPool({
+      modules: TASKS,
+      // one file at a time, so one worker: the figures compare with one core's work
+      size: work.WORK_PROCESSES ?? 1,
+      timeoutMs: work.WORK_TIMEOUT_MS,
+      memoryMb: work.WORK_MEMORY_MB,
+      warm: 1,
+    });
+    return pool;
+  };
   return {
     async processBytes(bytes, meta) {
       const file: FileMeta = {
@@ -25,22 +69,37 @@ export function createPipeline(deps: { lines?: LineMemory } = {}): InProcessPipe
         receivedAt: new Date().toISOString(),
         ...(meta.mtime ? { mtime: meta.mtime.toISOString() } : {}),
       };
-      const segmented = await segmentFile({ file, bytes });
-      const tagged = [];
-      for (const doc of segmented) tagged.push(tag(await clean(doc)));
+      const run = workers();
+      const segmented = await run.run<SegmentedDocument[]>("segment", { file, bytes, limits }, { label: meta.name });
+      const tagged: TaggedDocument[] = [];
+      for (const doc of segmented) {
+        const label = `doc ${doc.index} of ${meta.name}`;
+        // the line memory stays in this process: the worker asks for it
+        const cleaned = await run.run<CleanedDocument>("clean", { doc }, { label, deps: { record: lines.record } });
+        tagged.push(await run.run<TaggedDocument>("tag", cleaned, { label }));
+      }
       return OutputFile.parse(buildOutputFile(segmented[0]?.file ?? file, tagged, new Date()));
+    },
+    async close() {
+      await pool?.close();
     },
   };
 }
 
-/** Writes `<dir>/<name>.json` atomically (temp file + rename), named as the sink names outputs. */
+/**
+ * Writes `<dir>/<name>.json` atomically (temp file + rename), named as the sink names outputs; a name the file
+ * system refuses becomes the file id.
+ */
 export async function writeOutput(dir: string, output: OutputFile): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const target = join(dir, await outputName(dir, output.file));
-  const tmp = `${target}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(output, null, 2)}\n`);
-  await rename(tmp, target);
-  return target;
+  const write = async (name: string) => {
+    const target = join(dir, name);
+    const tmp = `${target}.${process.pid}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(output, null, 2)}\n`);
+    await rename(tmp, target);
+    return target;
+  };
+  return withNameFallback(await outputName(dir, output.file), `${output.file.fileId}.json`, write);
 }
 
 export async function processPath(pipeline: InProcessPipeline, path: string, outDir: string): Promise<string> {

@@ -22,20 +22,27 @@ interface Report {
 
 /** `sift process`: every file through the four stages in this process; exit 1 when any failed. */
 export async function runProcess(files: string[], o: ProcessOptions): Promise<ExitCode> {
-  const pipeline = createPipeline();
+  // the stages run in a worker with a time budget and a memory cap (WORK_* and SIFT_MAX_* from the environment)
+  const pipeline = createPipeline({ env: process.env });
+  let failed = 0;
   const t0 = performance.now();
   const report = o.progress ? createBar(files.length, o.stderr, o.verbose) : createLines(files.length, o);
-  let failed = 0;
-  for (const path of files) {
-    const f0 = performance.now();
-    try {
-      const output = await processPath(pipeline, path, o.out);
-      report.written(path, output, Math.round(performance.now() - f0));
-      if (o.printPaths) o.stdout.write(`${output}\n`);
-    } catch (err) {
-      failed++;
-      report.failed(path, err);
+  try {
+    // the stages and the model load before the first file, as they did in one process
+    await pipeline.ready();
+    for (const path of files) {
+      const f0 = performance.now();
+      try {
+        const output = await processPath(pipeline, path, o.out);
+        report.written(path, output, Math.round(performance.now() - f0));
+        if (o.printPaths) o.stdout.write(`${output}\n`);
+      } catch (err) {
+        failed++;
+        report.failed(path, err);
+      }
     }
+  } finally {
+    await pipeline.close();
   }
   const seconds = ((performance.now() - t0) / 1000).toFixed(1);
   const written = files.length - failed;
