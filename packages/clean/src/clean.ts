@@ -112,6 +112,18 @@ function mapThrough(stages: Stage[], offset: number, side: "start" | "end"): num
   return o;
 }
 
+/** Index of the first value of sorted `xs` above `x`. */
+function firstAbove(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((xs[mid] as number) <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Maps spans through the stages, splits them at removal points, trims their whitespace, drops empty ones. */
 function mapSpans(spans: Span[], stages: Stage[], cuts: number[], text: string): Span[] {
   const out: Span[] = [];
@@ -126,11 +138,10 @@ function mapSpans(spans: Span[], stages: Stage[], cuts: number[], text: string):
     const s = mapThrough(stages, span.start, "start");
     const e = mapThrough(stages, span.end, "end");
     let from = s;
-    for (const c of cuts) {
-      if (c > from && c < e) {
-        push(from, c);
-        from = c;
-      }
+    // the cuts inside the span, found by a binary search: a loop over every cut for every span is quadratic
+    for (let k = firstAbove(cuts, from); k < cuts.length && (cuts[k] as number) < e; k++) {
+      push(from, cuts[k] as number);
+      from = cuts[k] as number;
     }
     push(from, e);
   }

@@ -45,21 +45,45 @@ export function applyEdits(old: string, edits: Edit[]): Applied {
   return { text: parts.join(""), edits: kept, pieces };
 }
 
+/** Per edits array: the total length change of the edits before each one (index i: edits 0..i-1). */
+const deltas = new WeakMap<Edit[], Float64Array>();
+
+function deltasOf(edits: Edit[]): Float64Array {
+  let d = deltas.get(edits);
+  if (!d) {
+    d = new Float64Array(edits.length + 1);
+    for (let i = 0; i < edits.length; i++) {
+      const e = edits[i] as Edit;
+      d[i + 1] = (d[i] ?? 0) + e.text.length - (e.end - e.start);
+    }
+    deltas.set(edits, d);
+  }
+  return d;
+}
+
 /**
  * Maps an old-text offset to the new text. Inside an edit, a start moves to the edit's
  * replacement start and an end to its replacement end (a deleted stretch collapses to a point).
+ * `edits` are sorted and do not overlap (as `applyEdits` keeps them): a binary search finds the one that
+ * matters, so mapping every span of a document stays linear in its size.
  */
 export function mapOffset(edits: Edit[], offset: number, side: "start" | "end"): number {
-  let delta = 0;
-  for (const e of edits) {
-    if (offset <= e.start) break;
-    if (offset < e.end) {
-      const newStart = e.start + delta;
-      return side === "start" ? newStart : newStart + e.text.length;
-    }
-    delta += e.text.length - (e.end - e.start);
+  // the last edit that starts before the offset: only it can hold the offset
+  let lo = 0;
+  let hi = edits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((edits[mid] as Edit).start < offset) lo = mid + 1;
+    else hi = mid;
   }
-  return offset + delta;
+  if (lo === 0) return offset;
+  const d = deltasOf(edits);
+  const e = edits[lo - 1] as Edit;
+  if (offset < e.end) {
+    const newStart = e.start + (d[lo - 1] ?? 0);
+    return side === "start" ? newStart : newStart + e.text.length;
+  }
+  return offset + (d[lo] ?? 0);
 }
 
 /** Composes new → mid (`outer`) with mid → source (`inner`; empty means identity) into new → source. */
