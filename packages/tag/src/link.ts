@@ -47,45 +47,101 @@ export function baseName(m: Mention): string {
   return joinTokens(m.tokens.slice(a, b), m.glue?.slice(a, b));
 }
 
-const isPrefix = (short: string[], long: string[]) => short.every((t, i) => long[i] === t);
-const isSuffix = (short: string[], long: string[]) => short.every((t, i) => long[long.length - short.length + i] === t);
+/** Short forms are looked up by up to this many tokens: a longer name is always its own form. */
+const MAX_SHORT_TOKENS = 8;
+/** Word runs of up to this many words are checked when a name is found inside a longer one. */
+const MAX_INNER_WORDS = 16;
+
+interface Person {
+  m: Mention;
+  i: number;
+  toks: string[];
+  name: string;
+}
+
+/** The names of `forms` that no longer name of `forms` holds as a run of whole words. */
+function maximalForms(forms: string[]): string[] {
+  const inner = new Set<string>();
+  for (const g of forms) {
+    const words = g.split(" ");
+    // every shorter run of whole words of g is inside g (what " g ".includes(" f ") tests), found in time linear in g
+    for (let a = 0; a < words.length; a++) {
+      let run = "";
+      for (let b = a; b < words.length && b - a < MAX_INNER_WORDS; b++) {
+        run = b === a ? (words[a] as string) : `${run} ${words[b]}`;
+        if (b - a + 1 < words.length) inner.add(run);
+      }
+    }
+  }
+  return forms.filter((f) => !inner.has(f));
+}
 
 /**
  * Gives every mention its canonical name: acronyms as defined, a person's short forms ("Lavrov",
  * "Xi") the fullest form of the same person in the document. When a short form fits two different
  * people, the one mentioned last before it wins; with none before it, it stays as it is.
+ * Fuller forms are found through an index of the names' first and last tokens, so a document full of
+ * names costs time in proportion to its names, not their square.
  */
 export function linkMentions(mentions: Mention[]): string[] {
   const canonical = mentions.map((m) => m.canonical ?? baseName(m));
-  const people = mentions
+  const people: Person[] = mentions
     .map((m, i) => {
       const [a, b] = baseRange(m);
       return { m, i, toks: m.tokens.slice(a, b), name: baseName(m) };
     })
     .filter((p) => p.m.label === "PER");
+  const key = (toks: string[]) => toks.join("\u0001");
+  // longer names by the run of tokens they start or end with
+  const fullerOf = new Map<string, Person[]>();
+  for (const q of people) {
+    const n = q.toks.length;
+    for (let k = 1; k < n && k <= MAX_SHORT_TOKENS; k++) {
+      const head = key(q.toks.slice(0, k));
+      const tail = key(q.toks.slice(n - k));
+      for (const part of head === tail ? [head] : [head, tail]) {
+        const list = fullerOf.get(part);
+        if (list) list.push(q);
+        else fullerOf.set(part, [q]);
+      }
+    }
+  }
+  const decided = new Map<string, { maximal: string[]; byStart: Person[] }>();
   for (const p of people) {
-    if (p.m.canonical !== undefined) continue;
-    // fuller forms of this name: longer PER names that start or end with it
-    const fuller = people.filter(
-      (q) => q.toks.length > p.toks.length && (isPrefix(p.toks, q.toks) || isSuffix(p.toks, q.toks)),
-    );
-    if (fuller.length === 0) continue;
-    // the fullest distinct names (a name inside a longer candidate is the same person)
-    const forms = [...new Set(fuller.map((q) => q.name))];
-    const maximal = forms.filter(
-      (f) => !forms.some((g) => g !== f && g.length > f.length && ` ${g} `.includes(` ${f} `)),
-    );
-    const sameAs = (f: string) => maximal.find((g) => ` ${g} `.includes(` ${f} `)) ?? f;
-    if (maximal.length === 1) {
-      canonical[p.i] = maximal[0] as string;
+    if (p.m.canonical !== undefined || p.toks.length > MAX_SHORT_TOKENS) continue;
+    const k = key(p.toks);
+    const fuller = fullerOf.get(k);
+    if (!fuller) continue;
+    let d = decided.get(k);
+    if (!d) {
+      // the fullest distinct names (a name inside a longer candidate is the same person)
+      d = {
+        maximal: maximalForms([...new Set(fuller.map((q) => q.name))]),
+        byStart: [...fuller].sort((x, y) => x.m.start - y.m.start),
+      };
+      decided.set(k, d);
+    }
+    if (d.maximal.length === 1) {
+      canonical[p.i] = d.maximal[0] as string;
       continue;
     }
-    let best: (typeof fuller)[number] | undefined;
-    for (const q of fuller) if (q.m.start < p.m.start && (!best || q.m.start > best.m.start)) best = q;
-    if (best) canonical[p.i] = sameAs(best.name);
+    const best = lastBefore(d.byStart, p.m.start);
+    if (best) canonical[p.i] = d.maximal.find((g) => ` ${g} `.includes(` ${best.name} `)) ?? best.name;
   }
   // a fuller name links to its own fullest form too ("Vladimir Putin" inside "Vladimir V. Putin" is not touched)
   return canonical;
+}
+
+/** The person of `byStart` (sorted by start) mentioned last before `start`. */
+function lastBefore(byStart: Person[], start: number): Person | undefined {
+  let lo = 0;
+  let hi = byStart.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((byStart[mid] as Person).m.start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? byStart[lo - 1] : undefined;
 }
 
 /** Per-document index: one entry per canonical name and label, in order of first mention. */
