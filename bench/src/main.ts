@@ -16,6 +16,11 @@ const sections: Array<[string, () => Promise<BenchSection>]> = [
   ["tag", async () => (await import("./tag.js")).benchTag],
 ];
 
+// each stage on hostile shapes at n and 2n: linear or not
+const complexity: Array<[string, () => Promise<BenchSection>]> = [
+  ["complexity", async () => (await import("./complexity.js")).benchComplexity],
+];
+
 // the pipeline through NATS against one process, scaling, memory, many files (last: it loads the machine most)
 const last: Array<[string, () => Promise<BenchSection>]> = [
   ["pipeline", async () => (await import("./pipeline.js")).benchPipeline],
@@ -39,7 +44,7 @@ async function main(): Promise<number> {
   const loadBefore = loadAverage();
   const rows: BenchRow[] = [];
   let failures = 0;
-  for (const [name, load] of [...first, ...sections, ...last]) {
+  for (const [name, load] of [...first, ...sections, ...complexity, ...last]) {
     if (only && !only.includes(name)) continue;
     const t = performance.now();
     process.stderr.write(`bench: ${name} (load ${loadAverage()})\n`);
