@@ -85,9 +85,12 @@ export function tokenize(text: string): Token[] {
 
 const isUpperStart = (s: string): boolean => /^[\p{Lu}\d"'‘“(]/u.test(s);
 
+/** Tokens of one sentence at most: no real sentence is this long, and labelling holds a sentence's scores at once. */
+export const MAX_SENTENCE_TOKENS = 1000;
+
 /**
  * Groups tokens into sentences: a line break between two tokens ends one, and so does a final
- * ".", "!" or "?" followed by a token that can start a sentence.
+ * ".", "!" or "?" followed by a token that can start a sentence, and so does the MAX_SENTENCE_TOKENS-th token.
  */
 export function splitTokenSentences(text: string, tokens: Token[]): Token[][] {
   const out: Token[][] = [];
@@ -95,7 +98,8 @@ export function splitTokenSentences(text: string, tokens: Token[]): Token[][] {
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k] as Token;
     const prev = cur[cur.length - 1];
-    if (prev && text.slice(prev.end, t.start).includes("\n")) {
+    // a "sentence" with no end (one huge line) is labelled in pieces: the model's buffers grow with a sentence
+    if (prev && (cur.length >= MAX_SENTENCE_TOKENS || text.slice(prev.end, t.start).includes("\n"))) {
       out.push(cur);
       cur = [];
     }
