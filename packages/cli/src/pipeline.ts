@@ -30,7 +30,7 @@ export interface InProcessPipeline {
 
 export interface PipelineOptions {
   lines?: LineMemory;
-  /** WORK_* and SIFT_MAX_* settings; the defaults when left out. */
+  /** WORK_TIMEOUT_MS, WORK_MEMORY_MB and SIFT_MAX_* settings; the defaults when left out. */
   env?: Record<string, string | undefined>;
 }
 
@@ -51,8 +51,8 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
   const workers = () => {
     pool ??= createWorkPool({
       modules: TASKS,
-      // one file at a time, so one worker: the figures compare with one core's work
-      size: work.WORK_PROCESSES ?? 1,
+      // one unit of work at a time, so one worker: the figures compare with one core's work
+      size: 1,
       timeoutMs: work.WORK_TIMEOUT_MS,
       memoryMb: work.WORK_MEMORY_MB,
       warm: 1,

@@ -38,8 +38,8 @@ function workShape() {
     WORK_TIMEOUT_MS: ms.default(60_000),
     /** Heap of one worker process, in MB; resident memory over twice this stops the worker too. */
     WORK_MEMORY_MB: z.coerce.number().int().min(64).default(512),
-    /** Worker processes of one replica; defaults to MAX_IN_FLIGHT, so every message in flight has its own. */
-    WORK_PROCESSES: z.coerce.number().int().positive().optional(),
+    /** Worker processes of one replica: each unit of work runs in one; more in flight wait for a free one. */
+    WORK_PROCESSES: z.coerce.number().int().positive().default(2),
   };
 }
 

@@ -88,8 +88,13 @@ interface Child {
   stoppedFor?: SiftError | undefined;
   /** Retired after a unit of work that left it large: it takes no more work and exits. */
   retired?: boolean;
+  /** Resident memory when it was ready for work. */
+  baseline?: number | undefined;
   stderr: string;
 }
+
+/** A worker that ends a unit of work this much larger than it started is replaced by a fresh one. */
+const RETIRE_GROWTH = 128 * 1024 * 1024;
 
 const here = import.meta.url;
 // from src/ (tests run the TypeScript sources) the child runs through tsx, resolving workspace packages to their sources
@@ -135,6 +140,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   const onMessage = (child: Child, m: ChildMessage) => {
     if (m.t === "ready") {
       child.ready = true;
+      child.baseline = child.proc.pid === undefined ? undefined : residentBytes(child.proc.pid);
       dispatch();
       return;
     }
@@ -172,9 +178,9 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     finish(child);
     if (m.ok) job.resolve(m.value);
     else job.reject(toError(job.label, m.error));
-    // a worker that grew large on one unit gives its memory back by exiting; a fresh one starts when needed
+    // a worker that grew on one unit gives its memory back by exiting (V8 keeps what it took); a fresh one starts when needed
     const rss = child.proc.pid === undefined ? undefined : residentBytes(child.proc.pid);
-    if (rss !== undefined && rss > o.memoryMb * 1024 * 1024) {
+    if (rss !== undefined && child.baseline !== undefined && rss > child.baseline + RETIRE_GROWTH) {
       child.retired = true;
       child.proc.disconnect();
     }
@@ -347,8 +353,8 @@ function residentBytes(pid: number): number | undefined {
 }
 
 /**
- * A stage service's pool, from its config: WORK_PROCESSES workers (MAX_IN_FLIGHT unless set, so every message in
- * flight has one), WORK_TIMEOUT_MS and WORK_MEMORY_MB per unit of work; `warm` workers start at once.
+ * A stage service's pool, from its config: WORK_PROCESSES workers, WORK_TIMEOUT_MS and WORK_MEMORY_MB per unit
+ * of work; `warm` workers start at once.
  */
 export function createStagePool(
   svc: { config: BaseConfig; log: Logger },
@@ -356,7 +362,7 @@ export function createStagePool(
   o: { warm?: number } = {},
 ): WorkPool {
   const { config } = svc;
-  const size = config.WORK_PROCESSES ?? config.MAX_IN_FLIGHT;
+  const size = config.WORK_PROCESSES;
   const pool = createWorkPool({
     modules,
     size,
