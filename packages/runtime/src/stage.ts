@@ -100,8 +100,9 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     ids: { fileId?: string; docId?: string; file?: FileMeta },
   ) => {
     const attempts = m.info.deliveryCount;
-    const raw = JSON.stringify(body ?? null);
     const payloadRef = publisher.payloadRef(m.headers, m.data.length);
+    // a large body stays where it is (its reference is enough): no need to serialise it to learn its size
+    const raw = payloadRef ? "" : JSON.stringify(body ?? null);
     const inputId = (body as { id?: unknown } | undefined)?.id;
     const id = `${typeof inputId === "string" ? inputId : `seq-${m.seq}`}@dlq.${o.stage}`;
     const message = {
@@ -147,6 +148,8 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         return;
       }
       ids = guessIds(parsed.data);
+      // a body that came by reference is dead-lettered by its reference: only its id is kept, not a second copy of it
+      if (publisher.payloadRef(m.headers, m.data.length)) body = { id: (body as { id?: unknown }).id };
       const out = await o.handle(parsed.data, {
         log: mlog(),
         attempt,
