@@ -13,6 +13,8 @@ import {
   procCpuSeconds,
   procMemory,
   procName,
+  procTreeCpuSeconds,
+  procTreeMemory,
   sleep,
   spawnGroup,
   stopGroup,
@@ -173,10 +175,11 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
     results,
     restarts: () => restarts,
     processes,
+    // a service's figures include its worker processes (the stages' work runs there)
     memory() {
       const out = new Map<string, ProcMemory>();
       for (const [label, pid] of processes()) {
-        const m = procMemory(pid);
+        const m = pids.has(label) ? procTreeMemory(pid) : procMemory(pid);
         if (m) out.set(label, m);
       }
       return out;
@@ -184,7 +187,7 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
     cpu() {
       const out = new Map<string, number>();
       for (const [label, pid] of processes()) {
-        const s = procCpuSeconds(pid);
+        const s = pids.has(label) ? procTreeCpuSeconds(pid) : procCpuSeconds(pid);
         if (s !== null) out.set(label, s);
       }
       return out;

@@ -7,7 +7,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { benchCorpus, bigText, type CorpusFile, describeCorpus, makePdf, smallFiles, writeFiles } from "./corpus.js";
 import { type RunningPipeline, startPipeline } from "./nats-pipeline.js";
-import { loadAverage, procCpuSeconds, procMemory, sleep, spawnGroup } from "./procs.js";
+import { loadAverage, procTreeCpuSeconds, procTreeMemory, sleep, spawnGroup } from "./procs.js";
 import type { BenchOptions, BenchRow, BenchSection } from "./table.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -80,10 +80,11 @@ export async function runInProcess(paths: string[], outDir: string): Promise<InP
   const pid = child.pid ?? 0;
   // CPU over time, to leave out what start-up and the model load cost before the first file
   const cpuAt: Array<[number, number]> = [];
+  // with its worker process: the stages run there
   const sample = setInterval(() => {
-    cpuS = procCpuSeconds(pid) ?? cpuS;
+    cpuS = procTreeCpuSeconds(pid) ?? cpuS;
     cpuAt.push([Date.now(), cpuS]);
-    peakRss = Math.max(peakRss, procMemory(pid)?.hwm ?? 0);
+    peakRss = Math.max(peakRss, procTreeMemory(pid)?.rss ?? 0);
   }, 50);
   await new Promise<void>((r) => child.once("exit", () => r()));
   clearInterval(sample);
@@ -363,7 +364,7 @@ async function pipelineRows(
       name: `peak RSS ${label}`,
       value: mb(m?.hwm ?? 0),
       unit: "MB",
-      note: label === "intake" ? "VmHWM after the corpus run" : "",
+      note: label === "intake" ? "VmHWM after the corpus run; a stage's figure adds those of its worker processes" : "",
     });
   }
 

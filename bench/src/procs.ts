@@ -118,6 +118,36 @@ export function procCpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * CPU seconds of a process and its work: its own, that of children it has reaped (a worker that was
+ * replaced) and that of its live descendants (the worker processes of a stage).
+ */
+export function procTreeCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime, stime, cutime, cstime are fields 14 to 17
+    const own = (Number(rest[11]) + Number(rest[12]) + Number(rest[13]) + Number(rest[14])) / CLK_TCK;
+    return own + procChildren(pid).reduce((n, c) => n + (procTreeCpuSeconds(c) ?? 0), 0);
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory of a process with its live descendants (a service with its workers): sums of VmRSS and VmHWM. */
+export function procTreeMemory(pid: number): ProcMemory | null {
+  const own = procMemory(pid);
+  if (!own) return null;
+  for (const c of procChildren(pid)) {
+    const m = procTreeMemory(c);
+    if (m) {
+      own.rss += m.rss;
+      own.hwm += m.hwm;
+    }
+  }
+  return own;
+}
+
 /** Direct children of a process (Linux ≥ 3.5 with /proc/<pid>/task/<pid>/children). */
 export function procChildren(pid: number): number[] {
   try {
