@@ -24,6 +24,8 @@ import { sniffMediaType } from "@sift/segment";
 
 export interface InProcessPipeline {
   processBytes(bytes: Uint8Array, meta: { name: string; mtime?: Date }): Promise<OutputFile>;
+  /** Resolves once the worker has started and loaded the stages (and the model). */
+  ready(): Promise<void>;
   /** Stops the pipeline's worker processes. */
   close(): Promise<void>;
 }
@@ -46,20 +48,16 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
   const work = loadConfig(WorkEnv, env);
   const limits = doorLimits(loadConfig(LimitsEnv, env));
   const lines = o.lines ?? createInMemoryLineMemory();
-  let pool: WorkPool | undefined;
-  // started on first use: a pipeline made and never used leaves no process behind
-  const workers = () => {
-    pool ??= createWorkPool({
-      modules: TASKS,
-      // one unit of work at a time, so one worker: the figures compare with one core's work
-      size: 1,
-      timeoutMs: work.WORK_TIMEOUT_MS,
-      memoryMb: work.WORK_MEMORY_MB,
-      warm: 1,
-    });
-    return pool;
-  };
+  // one unit of work at a time, so one worker, started now: it loads the stages while the first file is read
+  const pool: WorkPool = createWorkPool({
+    modules: TASKS,
+    size: 1,
+    timeoutMs: work.WORK_TIMEOUT_MS,
+    memoryMb: work.WORK_MEMORY_MB,
+    warm: 1,
+  });
   return {
+    ready: () => pool.ready(),
     async processBytes(bytes, meta) {
       const file: FileMeta = {
         fileId: createHash("sha256").update(bytes).digest("hex"),
@@ -69,19 +67,22 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
         receivedAt: new Date().toISOString(),
         ...(meta.mtime ? { mtime: meta.mtime.toISOString() } : {}),
       };
-      const run = workers();
+      const run = pool;
       const segmented = await run.run<SegmentedDocument[]>("segment", { file, bytes, limits }, { label: meta.name });
       const tagged: TaggedDocument[] = [];
       for (const doc of segmented) {
         const label = `doc ${doc.index} of ${meta.name}`;
         // the line memory stays in this process: the worker asks for it
         const cleaned = await run.run<CleanedDocument>("clean", { doc }, { label, deps: { record: lines.record } });
-        tagged.push(await run.run<TaggedDocument>("tag", cleaned, { label }));
+        const found = await run.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
+          label,
+        });
+        tagged.push({ ...cleaned, ...found });
       }
       return OutputFile.parse(buildOutputFile(segmented[0]?.file ?? file, tagged, new Date()));
     },
     async close() {
-      await pool?.close();
+      await pool.close();
     },
   };
 }

@@ -33,12 +33,13 @@ const failure = (p: Promise<unknown>) =>
 
 describe("createWorkPool", () => {
   const pools: WorkPool[] = [];
-  const pool = (o: { size?: number; timeoutMs?: number; memoryMb?: number } = {}) => {
+  const pool = (o: { size?: number; timeoutMs?: number; memoryMb?: number; warm?: number } = {}) => {
     const p = createWorkPool({
       modules: [FIXTURE],
       size: o.size ?? 2,
       timeoutMs: o.timeoutMs ?? 10_000,
       memoryMb: o.memoryMb ?? 128,
+      ...(o.warm ? { warm: o.warm } : {}),
     });
     pools.push(p);
     return p;
@@ -56,6 +57,12 @@ describe("createWorkPool", () => {
     expect([...out.bytes]).toEqual([1, 2, 3]);
     expect(out.map.get("a")).toBe(1);
     expect(await p.run<number>("pid", null)).not.toBe(process.pid);
+  });
+
+  it("starts its warm workers at once and says when they are ready", async () => {
+    const p = pool({ size: 3, warm: 2 });
+    await p.ready();
+    expect(p.stats()).toMatchObject({ workers: 2, busy: 0, queued: 0 });
   });
 
   it("stops a unit of work past its time budget (WORK_TIMEOUT, permanent) while other units go on, and replaces the worker", async () => {

@@ -61,6 +61,8 @@ export interface WorkPoolStats {
 export interface WorkPool {
   /** Runs `task` on `input` in a worker; rejects with WORK_TIMEOUT, WORK_MEMORY, WORK_CRASHED, WORK_ERROR or the task's own error. */
   run<T>(task: string, input: unknown, o?: RunOptions): Promise<T>;
+  /** Resolves once the `warm` workers have started and loaded their modules. */
+  ready(): Promise<void>;
   stats(): WorkPoolStats;
   /** Stops every worker; queued work is rejected (retryable: it was never started). */
   close(): Promise<void>;
@@ -93,9 +95,6 @@ interface Child {
   stderr: string;
 }
 
-/** A worker that ends a unit of work this much larger than it started is replaced by a fresh one. */
-const RETIRE_GROWTH = 128 * 1024 * 1024;
-
 const here = import.meta.url;
 // from src/ (tests run the TypeScript sources) the child runs through tsx, resolving workspace packages to their sources
 const fromSource = here.endsWith(".ts");
@@ -117,6 +116,15 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   let replaced = 0;
   let closed = false;
   const rssLimit = 2 * o.memoryMb * 1024 * 1024;
+  // a worker that ends a unit of work this much larger than it started is replaced by a fresh one
+  const retireGrowth = (o.memoryMb / 2) * 1024 * 1024;
+  let readyWaiters: Array<() => void> = [];
+  const readyCount = () => [...children].filter((c) => c.ready && !c.retired && !c.stoppedFor).length;
+  const wakeReady = () => {
+    if (readyCount() < Math.min(o.warm ?? 0, o.size)) return;
+    for (const w of readyWaiters) w();
+    readyWaiters = [];
+  };
 
   const spawnChild = (): Child => {
     const proc = fork(fileURLToPath(CHILD), [], {
@@ -141,6 +149,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     if (m.t === "ready") {
       child.ready = true;
       child.baseline = child.proc.pid === undefined ? undefined : residentBytes(child.proc.pid);
+      wakeReady();
       dispatch();
       return;
     }
@@ -178,12 +187,6 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     finish(child);
     if (m.ok) job.resolve(m.value);
     else job.reject(toError(job.label, m.error));
-    // a worker that grew on one unit gives its memory back by exiting (V8 keeps what it took); a fresh one starts when needed
-    const rss = child.proc.pid === undefined ? undefined : residentBytes(child.proc.pid);
-    if (rss !== undefined && child.baseline !== undefined && rss > child.baseline + RETIRE_GROWTH) {
-      child.retired = true;
-      child.proc.disconnect();
-    }
     dispatch();
   };
 
@@ -240,7 +243,12 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   const dispatch = () => {
     while (queue.length > 0 && !closed) {
       let idle: Child | undefined;
-      for (const c of children) if (c.ready && !c.job && !c.stoppedFor && !c.retired) idle = c;
+      // the oldest idle worker first: under a light load one worker does most of the work and its code stays compiled
+      for (const c of children)
+        if (c.ready && !c.job && !c.stoppedFor && !c.retired) {
+          idle = c;
+          break;
+        }
       if (!idle) {
         // one more worker while under the size; a starting one counts, it will take the next job
         const live = [...children].filter((c) => !c.retired && !c.stoppedFor);
@@ -262,10 +270,17 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
 
   const memoryTimer = setInterval(() => {
     for (const c of children) {
-      if (!c.job || c.stoppedFor || c.proc.pid === undefined) continue;
+      if (c.stoppedFor || c.retired || c.proc.pid === undefined) continue;
       const rss = residentBytes(c.proc.pid);
-      if (rss !== undefined && rss > rssLimit)
+      if (rss === undefined) continue;
+      if (c.job && rss > rssLimit)
         stop(c, new WorkMemoryError(c.job.label, `resident memory over ${2 * o.memoryMb} MB, twice WORK_MEMORY_MB`));
+      // an idle worker that grew on a unit gives its memory back by exiting (V8 keeps what it took); a fresh one starts
+      else if (!c.job && c.ready && c.baseline !== undefined && rss > c.baseline + retireGrowth) {
+        c.retired = true;
+        c.proc.disconnect();
+        warmUp();
+      }
     }
   }, o.memoryCheckMs ?? 200);
   memoryTimer.unref();
@@ -288,6 +303,12 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
         dispatch();
       });
     },
+    ready() {
+      return new Promise<void>((resolve) => {
+        readyWaiters.push(resolve);
+        wakeReady();
+      });
+    },
     stats() {
       const all = [...children];
       return {
@@ -300,6 +321,8 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     },
     async close() {
       closed = true;
+      for (const w of readyWaiters) w();
+      readyWaiters = [];
       clearInterval(memoryTimer);
       for (const job of queue.splice(0)) job.reject(new SiftError("WORK_POOL_CLOSED", "the work pool is closed"));
       await Promise.all(
@@ -354,13 +377,9 @@ function residentBytes(pid: number): number | undefined {
 
 /**
  * A stage service's pool, from its config: WORK_PROCESSES workers, WORK_TIMEOUT_MS and WORK_MEMORY_MB per unit
- * of work; `warm` workers start at once.
+ * of work. Every worker starts at once (the tagger's loads its model), before the first message.
  */
-export function createStagePool(
-  svc: { config: BaseConfig; log: Logger },
-  modules: Array<string | URL>,
-  o: { warm?: number } = {},
-): WorkPool {
+export function createStagePool(svc: { config: BaseConfig; log: Logger }, modules: Array<string | URL>): WorkPool {
   const { config } = svc;
   const size = config.WORK_PROCESSES;
   const pool = createWorkPool({
@@ -368,12 +387,20 @@ export function createStagePool(
     size,
     timeoutMs: config.WORK_TIMEOUT_MS,
     memoryMb: config.WORK_MEMORY_MB,
-    warm: o.warm ?? 1,
+    warm: size,
     log: svc.log,
   });
-  svc.log.info(
-    { workers: size, timeoutMs: config.WORK_TIMEOUT_MS, memoryMb: config.WORK_MEMORY_MB },
-    "work pool started",
+  const t0 = performance.now();
+  void pool.ready().then(() =>
+    svc.log.info(
+      {
+        workers: size,
+        timeoutMs: config.WORK_TIMEOUT_MS,
+        memoryMb: config.WORK_MEMORY_MB,
+        ms: Math.round(performance.now() - t0),
+      },
+      "work pool ready",
+    ),
   );
   return pool;
 }

@@ -35,7 +35,8 @@ type PdfJs = typeof import("pdfjs-dist/legacy/build/pdf.mjs");
 let pdfjs: Promise<PdfJs> | undefined;
 const require = createRequire(import.meta.url);
 
-function loadPdfJs(): Promise<PdfJs> {
+/** pdf.js, imported once per process (a worker imports it when it starts, not on its first PDF). */
+export function loadPdfJs(): Promise<PdfJs> {
   pdfjs ??= import("pdfjs-dist/legacy/build/pdf.mjs");
   return pdfjs;
 }

@@ -14,6 +14,8 @@ async function main() {
   const svc = await startService({ service: "cleaner", env: process.env });
   const lines = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log);
   const pool = createStagePool(svc, [import.meta.resolve("@sift/clean/tasks")]);
+  // the workers are up (code compiled, the model loaded) before the first message is taken
+  await pool.ready();
   const stage = await runStage(svc, {
     stage: "cleaner",
     consumer: Consumers.cleaner,

@@ -23,6 +23,8 @@ async function main() {
   const limits = doorLimits(svc.config);
   const files = await new Objm(svc.nc).open(Buckets.files);
   const pool = createStagePool(svc, [import.meta.resolve("@sift/segment/tasks")]);
+  // the workers are up (code compiled, the model loaded) before the first message is taken
+  await pool.ready();
   const stage = await runStage(svc, {
     stage: "segmenter",
     consumer: Consumers.segmenter,

@@ -10,16 +10,20 @@ import {
 
 async function main() {
   const svc = await startService({ service: "tagger", env: process.env });
-  // one worker loads the model at start, so the first document does not wait for it
-  const pool = createStagePool(svc, [import.meta.resolve("@sift/tag/tasks")], { warm: 1 });
+  // the workers load the model at start, so the first document does not wait for it
+  const pool = createStagePool(svc, [import.meta.resolve("@sift/tag/tasks")]);
+  // the workers are up (code compiled, the model loaded) before the first message is taken
+  await pool.ready();
   const stage = await runStage(svc, {
     stage: "tagger",
     consumer: Consumers.tagger,
     input: DocCleaned,
+    // only the text goes to the worker: the rest of the document stays here
     handle: async (m) => {
-      const tagged = await pool.run<TaggedDocument>("tag", withoutEnvelope(m), {
+      const found = await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", m.text, {
         label: `doc ${m.docId} of ${m.file.name}`,
       });
+      const tagged: TaggedDocument = { ...withoutEnvelope(m), ...found };
       return [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tagged)];
     },
   });
