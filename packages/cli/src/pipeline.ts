@@ -67,14 +67,13 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
         receivedAt: new Date().toISOString(),
         ...(meta.mtime ? { mtime: meta.mtime.toISOString() } : {}),
       };
-      const run = pool;
-      const segmented = await run.run<SegmentedDocument[]>("segment", { file, bytes, limits }, { label: meta.name });
+      const segmented = await pool.run<SegmentedDocument[]>("segment", { file, bytes, limits }, { label: meta.name });
       const tagged: TaggedDocument[] = [];
       for (const doc of segmented) {
         const label = `doc ${doc.index} of ${meta.name}`;
         // the line memory stays in this process: the worker asks for it
-        const cleaned = await run.run<CleanedDocument>("clean", { doc }, { label, deps: { record: lines.record } });
-        const found = await run.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
+        const cleaned = await pool.run<CleanedDocument>("clean", { doc }, { label, deps: { record: lines.record } });
+        const found = await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
           label,
         });
         tagged.push({ ...cleaned, ...found });

@@ -41,7 +41,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const refuse = async (code: string, message: string): Promise<IntakeOutcome> => {
     await mkdir(dirs.failed, { recursive: true });
     const ino = String(c.stats.ino).padStart(8, "0");
-    await withNameFallback(c.name, `refused-${ino}`, async (name) => {
+    const refused = await withNameFallback(c.name, `refused-${ino}`, async (name) => {
       const stored = await freeName(dirs.failed, name, ino);
       // rename moves a link itself, never its target
       await rename(c.path, join(dirs.failed, stored));
@@ -52,9 +52,10 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
         attempts: 1,
         failedAt: new Date().toISOString(),
       });
+      return stored;
     });
     // it never gets a file id, so the bucket would not know of it otherwise
-    await recordFailedEntry(d.kv, stored, c.name).catch((err: unknown) =>
+    await recordFailedEntry(d.kv, refused, c.name).catch((err: unknown) =>
       d.log.warn({ err, file: c.name }, "refused file not recorded in the file state bucket"),
     );
     d.log.warn({ file: c.name, code, reason: message, ms: ms(t0) }, "file refused");
