@@ -41,7 +41,7 @@ interface InProcessRun {
   codes: Map<string, number>;
 }
 
-/** `sift process <files> --out <dir>`: the four stages in one process, timed from its own log lines. */
+/** `sift process <files> --out <dir>`: the four stages with no broker, timed from its own lines. */
 export async function runInProcess(paths: string[], outDir: string): Promise<InProcessRun> {
   const t0 = performance.now();
   const child = spawnGroup(
@@ -56,22 +56,19 @@ export async function runInProcess(paths: string[], outDir: string): Promise<InP
   let processed = 0;
   let failed = 0;
   const codes = new Map<string, number>();
+  // one line a file on stderr when it is not a terminal: "[ 3/44] a.txt -> out/a.txt.json (12 ms)" or
+  // "[ 4/44] failed b.txt: reason [CODE]"; timed as the lines arrive
   if (child.stderr)
     createInterface({ input: child.stderr }).on("line", (line) => {
-      let rec: { msg?: string; time?: string | number; ms?: number; err?: { code?: string } };
-      try {
-        rec = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (rec.msg !== "file processed" && rec.msg !== "file failed") return;
-      const at = typeof rec.time === "number" ? rec.time : Date.parse(String(rec.time));
-      first ??= at - (rec.ms ?? 0);
+      const done = /^\[\s*\d+\/\d+\] (?:(failed) .*?(?:\[([A-Z_]+)\])?|.* -> .* \((\d+) ms\))$/.exec(line);
+      if (!done) return;
+      const at = Date.now();
+      first ??= at - Number(done[3] ?? 0);
       last = at;
-      if (rec.msg === "file processed") processed++;
+      if (!done[1]) processed++;
       else {
         failed++;
-        const code = rec.err?.code ?? "?";
+        const code = done[2] ?? "?";
         codes.set(code, (codes.get(code) ?? 0) + 1);
       }
     });
