@@ -64,7 +64,7 @@ export const HOSTILE: Hostile[] = [
       writeFileSync(
         p,
         `<html><body><article><h1>Figures of the year</h1><table>${Array.from(
-          { length: 15_000 },
+          { length: 10_000 },
           (_, i) =>
             `<tr><td>Row ${i} has some words.</td><td>${i * 7}</td><td>Cell ${i} says more.</td><td>${i}%</td></tr>`,
         ).join("")}</table></article></body></html>`,

@@ -46,7 +46,8 @@ export async function startService<S extends z.ZodObject>(o: {
     log,
   );
   const metrics = createMetrics(o.service);
-  let readyCheck: () => boolean = () => true;
+  // not ready until the service says what ready means (a stage: consuming, once its workers are up)
+  let readyCheck: () => boolean = () => false;
   const http = await startHealthServer({
     port: config.HTTP_PORT,
     ready: () => !nc.isClosed() && readyCheck(),

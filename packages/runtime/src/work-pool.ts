@@ -39,6 +39,12 @@ export interface WorkPoolOptions {
    * @default 200
    */
   memoryCheckMs?: number;
+  /**
+   * A worker beyond the first takes a unit only once every worker before it has been on its unit this long:
+   * short units stay with one worker (compiled once, as in one process), a slow one does not hold back the rest.
+   * @default 250
+   */
+  spillAfterMs?: number;
 }
 
 export interface RunOptions {
@@ -78,6 +84,8 @@ interface Job {
   reject: (e: unknown) => void;
   /** Budget left, and since when it runs (undefined while paused in a call to the parent). */
   remainingMs: number;
+  /** When a worker took it. */
+  startedAt?: number;
   runningSince?: number | undefined;
   timer?: NodeJS.Timeout | undefined;
 }
@@ -116,6 +124,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   let replaced = 0;
   let closed = false;
   const rssLimit = 2 * o.memoryMb * 1024 * 1024;
+  const spillAfterMs = o.spillAfterMs ?? 250;
   // a worker that ends a unit of work this much larger than it started is replaced by a fresh one
   const retireGrowth = (o.memoryMb / 2) * 1024 * 1024;
   let readyWaiters: Array<() => void> = [];
@@ -240,26 +249,43 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     child.proc.kill("SIGKILL");
   };
 
+  let spillTimer: NodeJS.Timeout | undefined;
   const dispatch = () => {
+    if (spillTimer) clearTimeout(spillTimer);
+    spillTimer = undefined;
     while (queue.length > 0 && !closed) {
-      let idle: Child | undefined;
-      // the oldest idle worker first: under a light load one worker does most of the work and its code stays compiled
-      for (const c of children)
-        if (c.ready && !c.job && !c.stoppedFor && !c.retired) {
-          idle = c;
+      const now = performance.now();
+      const live = [...children].filter((c) => !c.retired && !c.stoppedFor);
+      let target: Child | undefined;
+      let waitMs: number | undefined;
+      // workers in the order they started: the first takes the work while it keeps up, and its code stays compiled;
+      // a later one takes work only once every one before it has been busy for spillAfterMs on its unit
+      for (const c of live) {
+        if (!c.ready) {
+          waitMs = undefined; // it will ask for work when it is ready
           break;
         }
-      if (!idle) {
-        // one more worker while under the size; a starting one counts, it will take the next job
-        const live = [...children].filter((c) => !c.retired && !c.stoppedFor);
-        const starting = live.filter((c) => !c.ready).length;
-        if (live.length < o.size && starting < queue.length) spawnChild();
+        if (!c.job) {
+          target = c;
+          break;
+        }
+        const busy = now - (c.job.startedAt ?? now);
+        if (busy < spillAfterMs) {
+          waitMs = spillAfterMs - busy;
+          break;
+        }
+      }
+      if (!target) {
+        const starting = live.some((c) => !c.ready);
+        if (waitMs !== undefined) spillTimer = setTimeout(dispatch, Math.max(1, waitMs));
+        else if (!starting && live.length < o.size) spawnChild();
         return;
       }
       const job = queue.shift() as Job;
-      idle.job = job;
-      resume(idle, job);
-      idle.proc.send({ t: "run", id: job.id, task: job.task, input: job.input, deps: Object.keys(job.deps) });
+      target.job = job;
+      job.startedAt = now;
+      resume(target, job);
+      target.proc.send({ t: "run", id: job.id, task: job.task, input: job.input, deps: Object.keys(job.deps) });
     }
   };
 
@@ -321,6 +347,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     },
     async close() {
       closed = true;
+      if (spillTimer) clearTimeout(spillTimer);
       for (const w of readyWaiters) w();
       readyWaiters = [];
       clearInterval(memoryTimer);
