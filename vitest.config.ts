@@ -1,14 +1,20 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// tests run the TypeScript sources of workspace packages, no build needed
-const alias = Object.fromEntries(
-  readdirSync(new URL("./packages", import.meta.url)).map((name) => [
-    `@sift/${name}`,
-    fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url)),
-  ]),
-);
+// tests run the TypeScript sources of workspace packages (every export's "@sift/source" entry), no build needed
+const alias = readdirSync(new URL("./packages", import.meta.url)).flatMap((name) => {
+  const pkg = JSON.parse(readFileSync(new URL(`./packages/${name}/package.json`, import.meta.url), "utf8")) as {
+    exports: Record<string, { "@sift/source"?: string }>;
+  };
+  return Object.entries(pkg.exports).flatMap(([sub, entry]) => {
+    const source = entry["@sift/source"];
+    if (!source) return [];
+    const id = `@sift/${name}${sub === "." ? "" : sub.slice(1)}`;
+    const find = new RegExp(`^${id.replace(/[/.]/g, "\\$&")}$`);
+    return [{ find, replacement: fileURLToPath(new URL(`./packages/${name}/${source}`, import.meta.url)) }];
+  });
+});
 
 const jsonReport = process.env.SIFT_TEST_JSON;
 

@@ -12,7 +12,7 @@ const first: Array<[string, () => Promise<BenchSection>]> = [
 // each stage adds its section here
 const sections: Array<[string, () => Promise<BenchSection>]> = [
   ["segment", async () => (await import("./segment.js")).benchSegment],
-  ["clean", async () => (await import("./clean.js")).benchClean],
+  ["page", async () => (await import("./page.js")).benchPage],
   ["tag", async () => (await import("./tag.js")).benchTag],
 ];
 

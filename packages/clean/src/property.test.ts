@@ -1,7 +1,7 @@
 import { toSourceSpan } from "@sift/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createCleaner, createInMemoryLineMemory } from "./clean.js";
+import { createCleaner } from "./clean.js";
 import { normalizeText } from "./normalize.js";
 import { docFromSource } from "./test-docs.js";
 
@@ -68,10 +68,7 @@ describe("offsets through cleaning", () => {
             ...(titled ? { title: { start: header.length, end: header.length + title.length } } : {}),
           },
         );
-        const clean = createCleaner({
-          lines: createInMemoryLineMemory(),
-          options: { punctuation, maxRemovedShare: 1 },
-        });
+        const clean = createCleaner({ punctuation });
         const out = await clean(doc);
         const norm = (s: string) => (punctuation ? canon(normalizeText(s, { punctuation: true })) : canon(s));
         for (const span of [...out.paragraphs, ...out.sentences]) {

@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { createInMemoryLineMemory, type LineMemory } from "@sift/clean";
 import {
   buildOutputFile,
   type CleanedDocument,
@@ -20,6 +19,7 @@ import {
   type WorkPool,
   withNameFallback,
 } from "@sift/runtime";
+import { createInMemoryLineMemory, type LineMemory } from "@sift/page";
 import { sniffMediaType } from "@sift/segment";
 
 export interface InProcessPipeline {
@@ -67,12 +67,16 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
         receivedAt: new Date().toISOString(),
         ...(meta.mtime ? { mtime: meta.mtime.toISOString() } : {}),
       };
-      const segmented = await pool.run<SegmentedDocument[]>("segment", { file, bytes, limits }, { label: meta.name });
+      // the line memory stays in this process: the worker asks for it
+      const segmented = await pool.run<SegmentedDocument[]>(
+        "segment",
+        { file, bytes, limits },
+        { label: meta.name, deps: { seen: async (source: string) => lines.seen(source), record: lines.record } },
+      );
       const tagged: TaggedDocument[] = [];
       for (const doc of segmented) {
         const label = `doc ${doc.index} of ${meta.name}`;
-        // the line memory stays in this process: the worker asks for it
-        const cleaned = await pool.run<CleanedDocument>("clean", { doc }, { label, deps: { record: lines.record } });
+        const cleaned = await pool.run<CleanedDocument>("clean", { doc }, { label });
         const found = await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
           label,
         });

@@ -19,6 +19,7 @@ export {
   DeadLetter,
   DeadLetterBody,
   DocCleaned,
+  DocLanguage,
   DocSegmented,
   DocSource,
   DocTagged,

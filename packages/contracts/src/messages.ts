@@ -104,6 +104,13 @@ export type DocSource = z.infer<typeof DocSource>;
  * One document of a file. When `title` is set, `text` starts with it (then a blank line); `paragraphs`
  * and `sentences` cover the body after the title, and entities may lie in the title too.
  */
+/** A document's language: ISO 639-1 code, "und" when there is too little text to tell, and the identifier's confidence. */
+export const DocLanguage = z.object({
+  code: z.string(),
+  confidence: z.number().min(0).max(1),
+});
+export type DocLanguage = z.infer<typeof DocLanguage>;
+
 export const SegmentedDocument = z.object({
   file: FileMeta,
   /** `<fileId>-<index>` */
@@ -114,6 +121,8 @@ export const SegmentedDocument = z.object({
   role: Role,
   title: z.string().nullable(),
   source: DocSource,
+  /** Identified from the document's own text by the segmenter (absent in messages of older producers). */
+  language: DocLanguage.optional(),
   text: z.string(),
   paragraphs: z.array(Span),
   sentences: z.array(Span),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  DocLanguage,
   DocSource,
   Entity,
   EntityIndexEntry,
@@ -24,6 +25,7 @@ export const OutputDocument = z.object({
   role: Role,
   title: z.string().nullable(),
   source: DocSource,
+  language: DocLanguage.optional(),
   text: z.string(),
   paragraphs: z.array(SourceSpan),
   sentences: z.array(SourceSpan),
@@ -80,6 +82,7 @@ export function toOutputDocument(doc: TaggedDocument): OutputDocument {
     role: doc.role,
     title: doc.title,
     source: doc.source,
+    ...(doc.language ? { language: doc.language } : {}),
     text: doc.text,
     paragraphs: doc.paragraphs.map((s) => toSourceSpan(map, { start: s.start, end: s.end })),
     sentences: doc.sentences.map((s) => toSourceSpan(map, { start: s.start, end: s.end })),

@@ -1,7 +1,8 @@
-import { extractHtml } from "@sift/clean";
 import type { Removal, SourceMap } from "@sift/contracts";
+import { type Block, type HtmlLayout, htmlLayout, type PageReading, type ReadOptions, readBlocks } from "@sift/page";
 import { isSpace } from "./chars.js";
 import type { Draft, Piece } from "./draft.js";
+import { draftsOf } from "./page.js";
 
 /** The visible text of an HTML string, with the offset in the HTML of every character. */
 interface Visible {
@@ -166,43 +167,48 @@ function locate(vis: Visible, text: string, srcStart: number, srcEnd: number): P
   return { text, srcStart: first?.srcStart ?? srcStart, srcEnd: last?.srcEnd ?? srcEnd, map };
 }
 
-/** Documents of an HTML page, from the cleaner's extraction; offsets point into `html`. */
-export function draftHtml(html: string): Draft[] {
-  const extraction = extractHtml(html);
+/** Documents of an HTML page as the page model reads its blocks; offsets point into `html`. */
+export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft[]; reading: PageReading } {
+  const layout = htmlLayout(html);
+  const reading = readBlocks(layout.blocks, opts);
   const vis = visibleText(html);
-  const removed: Removal[] = extraction.removed.map((r) => ({
-    text: r.text,
-    reason: r.reason,
-    sourceStart: r.srcStart,
-    sourceEnd: r.srcEnd,
-  }));
-  const drafts: Draft[] = extraction.documents.map((d) => {
-    const paragraphs: Piece[] = [];
-    let firstSrc = html.length;
-    for (const b of d.blocks) {
-      const text = b.text.trim();
-      if (!text) continue;
-      firstSrc = Math.min(firstSrc, b.srcStart);
-      paragraphs.push(locate(vis, text, b.srcStart, b.srcEnd));
-    }
-    const titleText = d.title?.trim();
-    let title: Piece | null = null;
-    if (titleText) {
-      // a headline stands before the body: take its last occurrence there, else its first anywhere
-      const before = vis.text.slice(0, lowerBound(vis.from, firstSrc));
-      const at = before.lastIndexOf(titleText);
-      const pos = at >= 0 ? at : vis.text.indexOf(titleText);
-      if (pos >= 0) {
-        const s = vis.from[pos] ?? 0;
-        const e = vis.to[pos + titleText.length - 1] ?? s;
-        title = locate(vis, titleText, s, e);
-      } else title = { text: titleText, srcStart: 0, srcEnd: 0 };
-    }
-    // a linked headline with no text of its own is a teaser, as on text pages
-    const role = d.role === "related" && paragraphs.length === 0 ? "teaser" : d.role;
-    return { role, title, paragraphs, source: { ...d.source }, removed: [], warnings: [] };
-  });
-  const main = drafts.find((d) => d.role === "main") ?? drafts[0];
-  if (main) main.removed.push(...removed);
-  return drafts;
+  const { blocks } = reading;
+  const piece = (i: number): Piece => {
+    const b = blocks[i] as Block;
+    return locate(vis, b.text, b.start, b.end);
+  };
+  const removal = (i: number, reason: string): Removal => {
+    const b = blocks[i] as Block;
+    return { text: b.text, reason, sourceStart: b.start, sourceEnd: b.end };
+  };
+  const drafts = draftsOf(reading, piece, removal);
+  const main = drafts.find((d) => d.role === "main");
+  // what the page's own metadata says (og:site_name, author, published time) fills what its lines did not
+  if (main) main.source = { ...layout.source, ...main.source };
+  if (!drafts.some((d) => d.role !== "main")) drafts.push(...relatedOfMarkup(layout, vis, reading));
+  return { drafts, reading };
+}
+
+/** Linked headlines in a page's related lists (asides, "more stories"), as the markup rules found them. */
+function relatedOfMarkup(layout: HtmlLayout, vis: Visible, reading: PageReading): Draft[] {
+  const inDocs = new Set(reading.documents.flatMap((d) => (d.title === null ? d.body : [d.title, ...d.body])));
+  const taken = new Set([...inDocs].map((i) => reading.blocks[i]?.start));
+  return layout.analysis.extraction.documents
+    .filter((d) => d.role !== "main" && d.title !== null)
+    .filter((d) => !d.blocks.some((b) => taken.has(b.srcStart)))
+    .map((d) => {
+      const titleText = (d.title ?? "").trim();
+      const at = vis.text.indexOf(titleText);
+      const title =
+        at >= 0 ? locate(vis, titleText, vis.from[at] ?? 0, vis.to[at + titleText.length - 1] ?? 0) : null;
+      const paragraphs = d.blocks.map((b) => locate(vis, b.text.trim(), b.srcStart, b.srcEnd));
+      return {
+        role: paragraphs.length === 0 ? "teaser" : "related",
+        title,
+        paragraphs,
+        source: { ...d.source },
+        removed: [],
+        warnings: [],
+      } satisfies Draft;
+    });
 }

@@ -1,4 +1,5 @@
-import type { SourceMap } from "@sift/contracts";
+import type { Removal, SourceMap } from "@sift/contracts";
+import { Label, type PageReading, type ReadOptions, readBlocks, textBlocks } from "@sift/page";
 import { fromMarkdown } from "mdast-util-from-markdown";
 import type { Draft, Piece } from "./draft.js";
 
@@ -64,8 +65,15 @@ function inlinePiece(src: string, node: Node): Piece | null {
   };
 }
 
-/** One document of a Markdown file: a leading top-level heading is its title; code blocks are kept as paragraphs. */
-export function draftMarkdown(src: string): Draft[] {
+/** Labels that keep a block in the document. */
+const KEPT = new Set<number>([Label.title, Label.body, Label.relatedTitle, Label.relatedBody]);
+
+/**
+ * One document of a Markdown file. The page model reads the file's lines, syntax and all (a scraped page
+ * saved as Markdown has menus too); a block stays unless the line it starts on reads as chrome. A leading
+ * top-level heading is the title; code blocks are kept as paragraphs.
+ */
+export function draftMarkdown(src: string, opts: ReadOptions = {}): { drafts: Draft[]; reading: PageReading } {
   const root = fromMarkdown(src) as unknown as Node;
   const blocks: Array<{ piece: Piece; heading: number }> = [];
   const visit = (n: Node) => {
@@ -85,16 +93,44 @@ export function draftMarkdown(src: string): Draft[] {
     } else if (BLOCK_CONTAINERS.has(n.type)) for (const c of n.children ?? []) visit(c);
   };
   visit(root);
-  const first = blocks[0];
-  const title = first && first.heading === 1 && blocks.length > 1 ? first.piece : null;
-  return [
+  const reading = readBlocks(textBlocks(src), opts);
+  const lines = reading.blocks;
+  const lineOf = (offset: number): number => {
+    let lo = 0;
+    let hi = lines.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lines[mid]?.start ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const removed: Removal[] = [];
+  const kept = blocks.filter((b) => {
+    const i = lineOf(b.piece.srcStart);
+    const label = reading.labels[i];
+    if (label === undefined || KEPT.has(label)) return true;
+    removed.push({ text: b.piece.text, reason: reasonOf(label), sourceStart: b.piece.srcStart, sourceEnd: b.piece.srcEnd });
+    return false;
+  });
+  const first = kept[0];
+  const title = first && first.heading === 1 && kept.length > 1 ? first.piece : null;
+  const drafts: Draft[] = [
     {
       role: "main",
       title,
-      paragraphs: (title ? blocks.slice(1) : blocks).map((b) => b.piece),
+      paragraphs: (title ? kept.slice(1) : kept).map((b) => b.piece),
       source: {},
-      removed: [],
+      removed,
       warnings: [],
     },
   ];
+  return { drafts, reading };
+}
+
+function reasonOf(label: number): string {
+  if (label === Label.pre) return "chrome before the article";
+  if (label === Label.post) return "chrome after the article";
+  if (label === Label.inner) return "chrome inside the article";
+  return "source metadata";
 }

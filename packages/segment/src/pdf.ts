@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { InvalidInputError } from "@sift/contracts";
 import type { Draft, Piece } from "./draft.js";
 import { DEFAULT_LIMITS, LimitExceededError, type SegmentLimits } from "./limits.js";
-import { isTitleLike } from "./page.js";
+import { isTitleLike } from "@sift/page";
 
 interface TextItem {
   str: string;

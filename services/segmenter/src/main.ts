@@ -1,3 +1,4 @@
+import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import {
   Buckets,
@@ -17,11 +18,13 @@ import {
   runStage,
   startService,
 } from "@sift/runtime";
+import { createKvLineMemory } from "./line-memory.js";
 
 async function main() {
   const svc = await startService({ service: "segmenter", env: process.env, schema: LimitsEnv });
   const limits = doorLimits(svc.config);
   const files = await new Objm(svc.nc).open(Buckets.files);
+  const memory = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log);
   const pool = createStagePool(svc, [import.meta.resolve("@sift/segment/tasks")]);
   // the workers are up (code compiled, the model loaded) before the first message is taken
   await pool.ready();
@@ -34,11 +37,12 @@ async function main() {
       const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
       if (!bytes)
         throw new InvalidInputError("MISSING_BYTES", `${m.file.name}: bytes ${name} are not in ${Buckets.files}`);
-      // the file is read in a worker: a file that loops or eats memory fails alone, and this process stays responsive
+      // the file is read in a worker: a file that loops or eats memory fails alone, and this process stays responsive;
+      // the line memory (KV) stays here and the worker asks for it
       const docs = await pool.run<SegmentedDocument[]>(
         "segment",
         { file: m.file, bytes, limits },
-        { label: m.file.name },
+        { label: m.file.name, deps: { seen: async (source: string) => memory.seen(source), record: memory.record } },
       );
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
@@ -47,7 +51,7 @@ async function main() {
     },
   });
   svc.setReady(() => stage.consuming);
-  svc.onShutdown([stage.stop, pool.close]);
+  svc.onShutdown([stage.stop, pool.close, memory.stop]);
 }
 
 main().catch(exitOnStartupError);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KV } from "@nats-io/kv";
-import type { LineMemory } from "@sift/clean";
+import type { LineMemory } from "@sift/page";
 import type { Logger } from "@sift/runtime";
 
 interface DocLines {
@@ -11,12 +11,12 @@ interface DocLines {
 }
 
 /**
- * Line counts shared by every cleaner replica through the `sift-lines` KV bucket: each document is one
- * entry `d.<hash of its source and lines>` (one create per document, and the same document again adds
- * nothing), and every replica mirrors all entries through a watch into local counts.
+ * Line counts shared by every segmenter replica through the `sift-lines` KV bucket: each page is one
+ * entry `d.<hash of its source and lines>` (one create per page, and the same page again adds nothing),
+ * and every replica mirrors all entries through a watch into local counts per source.
  */
 export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number } = {}): LineMemory & { stop(): void } {
-  const counts = new Map<string, number>();
+  const counts = new Map<string, Map<string, number>>();
   let applied = 0;
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
@@ -24,10 +24,12 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
   let stopWatch: (() => void) | undefined;
 
   const apply = (value: DocLines) => {
-    for (const k of value.k) {
-      const key = `${value.s}\u0000${k}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+    let source = counts.get(value.s);
+    if (!source) {
+      source = new Map();
+      counts.set(value.s, source);
     }
+    for (const k of value.k) source.set(k, (source.get(k) ?? 0) + 1);
   };
   const watch = () => {
     if (watching) return;
@@ -69,7 +71,13 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
       watch();
     });
 
+  // the mirror starts at once, so the first pages already see what earlier runs recorded
+  watch();
   return {
+    seen(source) {
+      watch();
+      return counts.get(source) ?? new Map();
+    },
     async record(source, keys) {
       watch();
       const unique = [...new Set(keys)].sort();
@@ -81,8 +89,8 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
         // this document was recorded before (a redelivery, the same bytes again): it counts once
         rev = (await kv.get(docKey))?.revision ?? 0;
       }
+      // the next page of this source, on any replica that waits the same way, sees this one
       await caughtUp(rev);
-      return new Map(unique.map((k) => [k, counts.get(`${source}\u0000${k}`) ?? 1]));
     },
     stop() {
       stopped = true;
