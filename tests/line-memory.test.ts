@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 
-// a made-up site: its recurring line reads like a sentence and uses words found nowhere else
-const RECURRING = "Vrennish Quarbly readers can vote for the Plomvex Zindle Awards until the end of the month.";
+// a site's chrome: the page model reads it as chrome on any page, and the memory says from the second
+// page on that the site repeats it
+const RECURRING = "Share this";
 
 const TOWNS = [
   "Arnside",
@@ -32,11 +33,11 @@ function page(i: number): string {
     "",
     `The council of ${town} met on Tuesday to discuss the ${topic}, which has been closed since the ${season} when storms damaged it badly.`,
     "",
-    RECURRING,
-    "",
     `Engineers in ${town} said work on the ${topic} would take most of the year, and residents asked for help in the meantime.`,
     "",
     `The mayor of ${town} promised a decision on the ${topic} by the next meeting, adding that visitors had stayed away since the ${season}.`,
+    "",
+    RECURRING,
     "",
   ].join("\n");
 }
@@ -47,9 +48,13 @@ interface Out {
 const read = (p: Pipeline, name: string): Out =>
   JSON.parse(readFileSync(join(p.dir("output"), `${name}.json`), "utf8"));
 const hasLine = (o: Out) => o.documents.some((d) => d.text.includes(RECURRING));
-const removedLine = (o: Out) => o.documents.some((d) => d.removed.some((r) => r.text.includes(RECURRING)));
+/** How many earlier pages of its source the segmenter's memory had seen the recurring line on (0: not said). */
+const seenBefore = (o: Out): number => {
+  const r = o.documents.flatMap((d) => d.removed).find((x) => x.text.includes(RECURRING));
+  return Number(/seen on (\d+) earlier page/.exec(r?.reason ?? "")?.[1] ?? 0);
+};
 
-describe("the cleaner's memory of recurring lines (sift-lines KV)", () => {
+describe("the segmenter's memory of recurring lines (sift-lines KV)", () => {
   let nats: LocalNats;
   let p: Pipeline;
   afterAll(async () => {
@@ -58,35 +63,36 @@ describe("the cleaner's memory of recurring lines (sift-lines KV)", () => {
     if (p) removeDir(p.dataDir);
   });
 
-  it("is shared by cleaner replicas and outlives them", async () => {
+  it("is shared by segmenter replicas and outlives them", async () => {
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url });
     const name = (i: number) => `grelm-${String(i).padStart(2, "0")}.txt`;
     const drop = async (from: number, to: number) => {
-      for (let i = from; i <= to; i++) writeFileSync(join(p.dir("intake"), name(i)), page(i));
-      await p.waitForOutputs(to, 60_000);
+      for (let i = from; i <= to; i++) {
+        writeFileSync(join(p.dir("intake"), name(i)), page(i));
+        // one page at a time: each page's memory entry is written before the next is read
+        await p.waitForOutputs(i, 60_000);
+      }
     };
 
-    await drop(1, 2); // one replica sees the line twice: still content
-    for (const i of [1, 2]) expect(hasLine(read(p, name(i))), name(i)).toBe(true);
+    await drop(1, 2);
+    expect([1, 2].map((i) => seenBefore(read(p, name(i))))).toEqual([0, 1]);
 
-    const first = p.procs.find((x) => x.service === "cleaner")!;
+    const first = p.procs.find((x) => x.service === "segmenter")!;
     await p.kill(first, "SIGTERM");
-    await p.start("cleaner", 2); // a new process: what it knows comes from KV
+    await p.start("segmenter", 2); // a new process: what it knows comes from KV
     await drop(3, 3);
-    const third = read(p, name(3));
-    expect(hasLine(third)).toBe(false);
-    expect(removedLine(third)).toBe(true);
+    expect(seenBefore(read(p, name(3)))).toBe(2);
 
-    await p.start("cleaner", 3); // two replicas at once
-    await drop(4, 30);
-    for (let i = 4; i <= 30; i++) {
+    await p.start("segmenter", 3); // two replicas at once
+    await drop(4, 12);
+    for (let i = 3; i <= 12; i++) {
       const out = read(p, name(i));
       expect(hasLine(out), name(i)).toBe(false);
-      expect(removedLine(out), name(i)).toBe(true);
+      expect(seenBefore(out), name(i)).toBe(i - 1);
     }
     const handled = p.procs
-      .filter((x) => x.service === "cleaner" && x.replica > 1)
+      .filter((x) => x.service === "segmenter" && x.replica > 1)
       .map((x) => x.logs.filter((l) => l.msg === "message handled").length);
     for (const n of handled) expect(n, `handled per replica: ${handled.join(" / ")}`).toBeGreaterThan(0);
   });

@@ -3,7 +3,7 @@
  * it. A new entry point (the page reader, say) is one more object in ENTRY_POINTS.
  */
 import { createHash } from "node:crypto";
-import { createCleaner, createInMemoryLineMemory } from "@sift/clean";
+import { createCleaner } from "@sift/clean";
 import type { CleanedDocument, FileMeta, SegmentedDocument } from "@sift/contracts";
 import { segmentFile, sniffMediaType } from "@sift/segment";
 import { loadModel, loadTagger } from "@sift/tag";
@@ -39,18 +39,9 @@ export const ENTRY_POINTS: EntryPoint[] = [
   entry({
     name: "clean",
     prepare: (_f, earlier) => earlierOf<SegmentedDocument[]>(earlier, "segment"),
-    run: async (docs: SegmentedDocument[]) => {
-      const clean = createCleaner({ lines: createInMemoryLineMemory() });
-      const out: CleanedDocument[] = [];
-      for (const d of docs) {
-        try {
-          out.push(await clean(d));
-        } catch (err) {
-          // a document the cleaner refuses (most of it chrome) is a result too
-          if ((err as { retryable?: boolean }).retryable !== false) throw err;
-        }
-      }
-      return out;
+    run: (docs: SegmentedDocument[]) => {
+      const clean = createCleaner();
+      return docs.map((d) => clean(d));
     },
   }),
   entry({

@@ -36,7 +36,11 @@ export interface MainText {
 }
 
 /** What the pipeline keeps of a page as its main document: segmenter and cleaner, the same code the services run. */
-export async function siftMainText(content: string, mediaType: "text/html" | "text/plain", model?: PageModel): Promise<MainText> {
+export async function siftMainText(
+  content: string,
+  mediaType: "text/html" | "text/plain",
+  model?: PageModel,
+): Promise<MainText> {
   const bytes = Buffer.from(content, "utf8");
   const file: FileMeta = {
     fileId: createHash("sha256").update(bytes).digest("hex"),
@@ -77,7 +81,10 @@ function figures(pages: DevPage[], text: (p: DevPage) => string | null): Figures
  * The page model's figures on pages it was not trained on: each fold's pages are read through the pipeline's
  * own segmenter and cleaner by a model trained on the other folds (generated pages train every fold).
  */
-async function crossValidated(pages: DevPage[], k: number): Promise<{ flat: Map<string, MainText>; html: Map<string, MainText> }> {
+async function crossValidated(
+  pages: DevPage[],
+  k: number,
+): Promise<{ flat: Map<string, MainText>; html: Map<string, MainText> }> {
   const data = buildTrainingData();
   if (!data) throw new Error("training data absent");
   const foldOf = new Map(pages.map((p, i) => [p.id, i % k]));
@@ -119,18 +126,52 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     }
   } else ({ flat, html } = await crossValidated(pages, 5));
   const add = (name: string, f: Figures, note: string) => {
-    rows.push({ group: "page", name: `${name} article-extraction-dev F1`, value: f4(f.ae.f1), unit: "", note: `P ${f4(f.ae.precision)} R ${f4(f.ae.recall)}; ${note}` });
-    rows.push({ group: "page", name: `${name} trafilatura-eval-dev F1`, value: f4(f.te.f1), unit: "", note: `P ${f4(f.te.precision)} R ${f4(f.te.recall)}; ${note}` });
-    rows.push({ group: "page", name: `${name} pages refused`, value: f.refused, unit: "pages", note: `of ${pages.length}` });
+    rows.push({
+      group: "page",
+      name: `${name} article-extraction-dev F1`,
+      value: f4(f.ae.f1),
+      unit: "",
+      note: `P ${f4(f.ae.precision)} R ${f4(f.ae.recall)}; ${note}`,
+    });
+    rows.push({
+      group: "page",
+      name: `${name} trafilatura-eval-dev F1`,
+      value: f4(f.te.f1),
+      unit: "",
+      note: `P ${f4(f.te.precision)} R ${f4(f.te.recall)}; ${note}`,
+    });
+    rows.push({
+      group: "page",
+      name: `${name} pages refused`,
+      value: f.refused,
+      unit: "pages",
+      note: `of ${pages.length}`,
+    });
   };
-  add("flattened: sift", figures(pages, (p) => flat.get(p.id)?.text ?? null), how);
-  add("flattened: keep everything", figures(pages, (p) => flatText.get(p.id) ?? ""), "the whole flattened page");
+  add(
+    "flattened: sift",
+    figures(pages, (p) => flat.get(p.id)?.text ?? null),
+    how,
+  );
+  add(
+    "flattened: keep everything",
+    figures(pages, (p) => flatText.get(p.id) ?? ""),
+    "the whole flattened page",
+  );
   // the benchmark's gold has no title: the HTML figures score paragraphs, as Readability's textContent has none
-  add("html: sift", figures(pages, (p) => html.get(p.id)?.body ?? null), how);
+  add(
+    "html: sift",
+    figures(pages, (p) => html.get(p.id)?.body ?? null),
+    how,
+  );
   let t = performance.now();
   const readability = new Map(pages.map((p) => [p.id, readabilityText(p.html)]));
   const readabilityMs = performance.now() - t;
-  add("html: readability+linkedom", figures(pages, (p) => readability.get(p.id) ?? ""), "Readability.js 0.6 over linkedom");
+  add(
+    "html: readability+linkedom",
+    figures(pages, (p) => readability.get(p.id) ?? ""),
+    "Readability.js 0.6 over linkedom",
+  );
 
   // speed of the committed model, warm: reading flattened pages, and HTML pages
   const texts = pages.map((p) => flatText.get(p.id) ?? "");
@@ -139,12 +180,30 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
   t = performance.now();
   for (const x of texts) readBlocks(textBlocks(x));
   const textMs = performance.now() - t;
-  rows.push({ group: "page", name: "plain-text page reading", value: mb / (textMs / 1000), unit: "MB/s", note: `${pages.length} flattened pages, ${mb.toFixed(1)} MB` });
+  rows.push({
+    group: "page",
+    name: "plain-text page reading",
+    value: mb / (textMs / 1000),
+    unit: "MB/s",
+    note: `${pages.length} flattened pages, ${mb.toFixed(1)} MB`,
+  });
   t = performance.now();
   for (const p of pages) readBlocks(htmlLayout(p.html).blocks);
   const htmlMs = performance.now() - t;
-  rows.push({ group: "page", name: "sift HTML page reading", value: (pages.length * 1000) / htmlMs, unit: "pages/s", note: "parse, rules, features, model" });
-  rows.push({ group: "page", name: "readability HTML pages/s", value: (pages.length * 1000) / readabilityMs, unit: "pages/s", note: "linkedom parse + Readability" });
+  rows.push({
+    group: "page",
+    name: "sift HTML page reading",
+    value: (pages.length * 1000) / htmlMs,
+    unit: "pages/s",
+    note: "parse, rules, features, model",
+  });
+  rows.push({
+    group: "page",
+    name: "readability HTML pages/s",
+    value: (pages.length * 1000) / readabilityMs,
+    unit: "pages/s",
+    note: "linkedom parse + Readability",
+  });
 
   // language: agreement with the page's own <html lang>, where it declares one
   let declared = 0;
@@ -156,6 +215,12 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     const found = identifyLanguage(html.get(p.id)?.text ?? flatText.get(p.id) ?? "").code;
     if (found === lang || (lang === "nb" && found === "no") || (lang === "nn" && found === "no")) agree++;
   }
-  rows.push({ group: "page", name: "language agrees with <html lang>", value: f4(agree / Math.max(1, declared)), unit: "", note: `${agree} of ${declared} pages that declare one` });
+  rows.push({
+    group: "page",
+    name: "language agrees with <html lang>",
+    value: f4(agree / Math.max(1, declared)),
+    unit: "",
+    note: `${agree} of ${declared} pages that declare one`,
+  });
   return rows;
 };

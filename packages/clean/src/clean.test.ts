@@ -6,7 +6,8 @@ import { docFromSource } from "./test-docs.js";
 
 describe("the cleaner changes characters, never lines", () => {
   it("keeps every line of a document, chrome-like or not: the segmenter decided what is content", () => {
-    const source = "Share\nThe council met on Monday to discuss the plans for the new library.\nComments\nbur-pfc/oho/rsc";
+    const source =
+      "Share\nThe council met on Monday to discuss the plans for the new library.\nComments\nbur-pfc/oho/rsc";
     const out = createCleaner()(docFromSource(source, { start: 0, end: source.length }));
     expect(out.text.split("\n")).toEqual(source.split("\n"));
     expect(out.removed).toEqual([]);
@@ -97,4 +98,3 @@ describe("normalisation with offsets", () => {
     expect(src.slice(s.sourceStart, s.sourceEnd)).toBe("“");
   });
 });
-

@@ -1,7 +1,7 @@
 import { type SegmentedDocument, SiftError } from "@sift/contracts";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createCleaner, createInMemoryLineMemory } from "./clean.js";
+import { createCleaner } from "./clean.js";
 import { docFromSource } from "./test-docs.js";
 
 const BUDGET_MS = 60_000;
@@ -19,7 +19,7 @@ describe("the cleaner's entry point on any document", () => {
         fc.string({ unit: "binary", maxLength: 2000 }),
         fc.constantFrom("text/plain", "text/html"),
         async (text, mediaType) => {
-          const clean = createCleaner({ lines: createInMemoryLineMemory() });
+          const clean = createCleaner();
           const t0 = performance.now();
           try {
             const out = await clean(randomDoc(text, mediaType));

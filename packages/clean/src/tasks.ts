@@ -1,29 +1,25 @@
 import type { CleanedDocument, SegmentedDocument } from "@sift/contracts";
-import { type CleanerOptions, createCleaner, createInMemoryLineMemory, type LineMemory } from "./clean.js";
+import { type CleanerOptions, createCleaner } from "./clean.js";
 
 export interface CleanTaskInput {
   doc: SegmentedDocument;
   options?: CleanerOptions;
 }
 
-/**
- * The cleaner's pure work, as a worker pool runs it. The line memory is I/O: the worker calls the
- * parent's `record` (the `deps` of the pool), which keeps the memory (a KV bucket, or a map in `sift process`).
- */
+/** The cleaner's pure work, as a worker pool runs it. */
 export const tasks = {
-  clean: (input: CleanTaskInput, deps: Pick<LineMemory, "record">): Promise<CleanedDocument> =>
-    createCleaner({ lines: { record: deps.record }, ...(input.options ? { options: input.options } : {}) })(input.doc),
+  clean: (input: CleanTaskInput): CleanedDocument => createCleaner(input.options)(input.doc),
 };
 
 const SAMPLE =
   "Home | World | Sport\nThe Star\n5 hours ago\nThe council approved a new budget on Monday after weeks of debate, officials said. The plan raises spending on schools.\nMayor Jane Doe said the vote was a fair compromise for residents and businesses alike.\nShare this article\n";
 
-/** A worker compiles its code on a sample (with a memory of its own) before its first document. */
+/** A worker compiles its code on a sample before its first document. */
 export async function init(): Promise<void> {
-  const clean = createCleaner({ lines: createInMemoryLineMemory() });
+  const clean = createCleaner();
   for (let round = 0; round < 5; round++) {
     const text = `${SAMPLE}Round ${round}.`;
-    await clean({
+    clean({
       file: {
         fileId: "0".repeat(64),
         name: "sample.txt",
@@ -43,6 +39,6 @@ export async function init(): Promise<void> {
       sourceMap: [],
       warnings: [],
       removed: [],
-    }).catch(() => undefined);
+    });
   }
 }

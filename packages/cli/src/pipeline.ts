@@ -9,6 +9,7 @@ import {
   type SegmentedDocument,
   type TaggedDocument,
 } from "@sift/contracts";
+import { createInMemoryLineMemory, type LineMemory } from "@sift/page";
 import {
   createWorkPool,
   doorLimits,
@@ -19,8 +20,8 @@ import {
   type WorkPool,
   withNameFallback,
 } from "@sift/runtime";
-import { createInMemoryLineMemory, type LineMemory } from "@sift/page";
 import { sniffMediaType } from "@sift/segment";
+import { entityModelFor } from "@sift/tag";
 
 export interface InProcessPipeline {
   processBytes(bytes: Uint8Array, meta: { name: string; mtime?: Date }): Promise<OutputFile>;
@@ -77,9 +78,10 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
       for (const doc of segmented) {
         const label = `doc ${doc.index} of ${meta.name}`;
         const cleaned = await pool.run<CleanedDocument>("clean", { doc }, { label });
-        const found = await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
-          label,
-        });
+        const gate = entityModelFor(cleaned);
+        const found = gate.run
+          ? await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, { label })
+          : { entities: [], entityIndex: [], warnings: [...cleaned.warnings, gate.warning] };
         tagged.push({ ...cleaned, ...found });
       }
       return OutputFile.parse(buildOutputFile(segmented[0]?.file ?? file, tagged, new Date()));

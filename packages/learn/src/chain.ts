@@ -135,6 +135,19 @@ export class LinearChain {
     }
   }
 
+  /** Emission scores (n × L) from scores per emission row (n × rows): each label sums its rows. */
+  combine(rowScores: Float64Array, n: number, out: Float64Array): void {
+    const L = this.labels;
+    const R = this.rows;
+    for (let i = 0; i < n; i++)
+      for (let y = 0; y < L; y++) {
+        let v = 0;
+        for (let c = this.classAt[y] as number; c < (this.classAt[y + 1] as number); c++)
+          v += rowScores[i * R + (this.classList[c] as number)] as number;
+        out[i * L + y] = v;
+      }
+  }
+
   /** Best allowed label sequence under the scores; with `mask`, item i keeps to the labels set in `mask[i]`. */
   viterbi(em: Float64Array, trans: Weights["t"], n: number, out: Int32Array, mask?: Uint32Array): void {
     if (n === 0) return;

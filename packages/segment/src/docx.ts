@@ -1,9 +1,9 @@
 import { InvalidInputError } from "@sift/contracts";
+import { isTitleLike } from "@sift/page";
 import mammoth from "mammoth";
 import yauzl from "yauzl";
 import type { Draft, Piece } from "./draft.js";
 import { DEFAULT_LIMITS, LimitExceededError, type SegmentLimits } from "./limits.js";
-import { isTitleLike } from "@sift/page";
 
 export interface DocxText {
   /** The extracted text of the file: one block (paragraph, heading, list item, cell) per paragraph, blank lines between. */

@@ -181,6 +181,14 @@ export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft
     const b = blocks[i] as Block;
     return { text: b.text, reason, sourceStart: b.start, sourceEnd: b.end };
   };
+  // the page's own <h1> leading the article is its title, whatever the model made of it
+  const article = reading.documents.find((d) => d.role === "main");
+  const lead = article?.body[0];
+  if (article && article.title === null && lead !== undefined && article.body.length > 1)
+    if (blocks[lead]?.markup.includes("tag=h1")) {
+      article.title = lead;
+      article.body.shift();
+    }
   const drafts = draftsOf(reading, piece, removal);
   const main = drafts.find((d) => d.role === "main");
   // what the page's own metadata says (og:site_name, author, published time) fills what its lines did not
@@ -199,8 +207,7 @@ function relatedOfMarkup(layout: HtmlLayout, vis: Visible, reading: PageReading)
     .map((d) => {
       const titleText = (d.title ?? "").trim();
       const at = vis.text.indexOf(titleText);
-      const title =
-        at >= 0 ? locate(vis, titleText, vis.from[at] ?? 0, vis.to[at + titleText.length - 1] ?? 0) : null;
+      const title = at >= 0 ? locate(vis, titleText, vis.from[at] ?? 0, vis.to[at + titleText.length - 1] ?? 0) : null;
       const paragraphs = d.blocks.map((b) => locate(vis, b.text.trim(), b.srcStart, b.srcEnd));
       return {
         role: paragraphs.length === 0 ? "teaser" : "related",

@@ -110,7 +110,12 @@ export function draftMarkdown(src: string, opts: ReadOptions = {}): { drafts: Dr
     const i = lineOf(b.piece.srcStart);
     const label = reading.labels[i];
     if (label === undefined || KEPT.has(label)) return true;
-    removed.push({ text: b.piece.text, reason: reasonOf(label), sourceStart: b.piece.srcStart, sourceEnd: b.piece.srcEnd });
+    removed.push({
+      text: b.piece.text,
+      reason: reasonOf(label),
+      sourceStart: b.piece.srcStart,
+      sourceEnd: b.piece.srcEnd,
+    });
     return false;
   });
   const first = kept[0];

@@ -1,8 +1,8 @@
 import { createRequire } from "node:module";
 import { InvalidInputError } from "@sift/contracts";
+import { isTitleLike } from "@sift/page";
 import type { Draft, Piece } from "./draft.js";
 import { DEFAULT_LIMITS, LimitExceededError, type SegmentLimits } from "./limits.js";
-import { isTitleLike } from "@sift/page";
 
 interface TextItem {
   str: string;

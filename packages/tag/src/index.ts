@@ -1,5 +1,6 @@
 export { type Evaluation, evaluate, parseConll } from "./conll.js";
 export { labelDocumentFast } from "./fast.js";
+export { entityModelFor, MODEL_LANGUAGES } from "./language.js";
 export { entityIndex, linkMentions, type Mention } from "./link.js";
 export { deserializeModel, labelDocument, type NerModel } from "./model.js";
 export { ruleEntities } from "./rules.js";

@@ -4,6 +4,7 @@ import { DocumentSpans, PUNCT, type Span } from "./document.js";
 import { labelDocumentFast } from "./fast.js";
 import { GAZ_CATS, normToken } from "./features.js";
 import { chunksOfBilou, TYPES } from "./labels.js";
+import { entityModelFor } from "./language.js";
 import { entityIndex, linkMentions, type Mention } from "./link.js";
 import { deserializeModel, type NerModel } from "./model.js";
 import { ruleEntities } from "./rules.js";
@@ -100,9 +101,11 @@ export function findEntities(model: NerModel, text: string): Entity[] {
   return entities;
 }
 
-/** A tagger over a loaded model. */
+/** A tagger over a loaded model; a document in another language than the model's gets no entities and a warning. */
 export function createTagger(model: NerModel): Tagger {
   return (doc) => {
+    const gate = entityModelFor(doc);
+    if (!gate.run) return { ...doc, entities: [], entityIndex: [], warnings: [...doc.warnings, gate.warning] };
     const entities = findEntities(model, doc.text);
     return { ...doc, entities, entityIndex: entityIndex(entities) };
   };

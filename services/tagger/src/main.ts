@@ -7,6 +7,7 @@ import {
   startService,
   withoutEnvelope,
 } from "@sift/runtime";
+import { entityModelFor } from "@sift/tag";
 
 async function main() {
   const svc = await startService({ service: "tagger", env: process.env });
@@ -20,10 +21,15 @@ async function main() {
     input: DocCleaned,
     // only the text goes to the worker: the rest of the document stays here
     handle: async (m) => {
-      const found = await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", m.text, {
-        label: `doc ${m.docId} of ${m.file.name}`,
-      });
-      const tagged: TaggedDocument = { ...withoutEnvelope(m), ...found };
+      const doc = withoutEnvelope(m);
+      // the entity model reads English: a document in another language is passed on with a warning instead
+      const gate = entityModelFor(doc);
+      const found = gate.run
+        ? await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", m.text, {
+            label: `doc ${m.docId} of ${m.file.name}`,
+          })
+        : { entities: [], entityIndex: [], warnings: [...doc.warnings, gate.warning] };
+      const tagged: TaggedDocument = { ...doc, ...found };
       return [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tagged)];
     },
   });

@@ -1,0 +1,351 @@
+import type { Block } from "./lines.js";
+import type { Shape } from "./shape.js";
+
+/**
+ * Where the features of a page go. Each feature is a template and a value (a small number or a word):
+ * training spells them out as strings (`"w=5"`), the run-time model looks them up without building any.
+ */
+export interface FeatureSink {
+  /** The features that follow are block i's. */
+  block(i: number): void;
+  add(template: number, value: number | string): void;
+}
+
+/** Bucket of a count on a rough log scale: 0, 1, 2, 3-4, 5-8, 9-16, … (small counts from a table) */
+const LOG_BUCKETS = Int8Array.from({ length: 4096 }, (_, n) => (n <= 2 ? n : 1 + Math.ceil(Math.log2(n))));
+function logBucket(n: number): number {
+  return n < 4096 ? (LOG_BUCKETS[n] as number) : 1 + Math.ceil(Math.log2(n));
+}
+
+function shareBucket(x: number): number {
+  return x <= 0 ? 0 : x < 0.1 ? 1 : x < 0.2 ? 2 : x < 0.3 ? 3 : x < 0.4 ? 4 : x < 0.55 ? 5 : x < 0.75 ? 6 : 7;
+}
+
+const LETTER = /\p{L}/u;
+const NUMBER = /\p{N}/u;
+const UPPER = /\p{Lu}/u;
+const LOWER = /\p{Ll}/u;
+
+/** How a block ends: 0 a sentence stop, 1 ":", 2 "," or ";", 3 a separator, 4 an ellipsis, 5 a digit, 6 a letter, 7 a quote or bracket, 8 other. */
+function endClass(s: Shape): number {
+  if (s.sentence) return 0;
+  const c = s.lastChar;
+  const code = c.charCodeAt(0);
+  // ASCII letters and digits first: most lines end in one
+  if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90)) return 6;
+  if (code >= 48 && code <= 57) return 5;
+  if (c === ":") return 1;
+  if (c === "," || c === ";") return 2;
+  if (c === "|" || c === "»" || c === ">" || c === "›") return 3;
+  if (c === "…" || c === ".") return 4;
+  if (code > 127 && NUMBER.test(c)) return 5;
+  if (code > 127 && LETTER.test(c)) return 6;
+  if (c === '"' || c === "'" || c === "”" || c === "’" || c === ")" || c === "]") return 7;
+  return 8;
+}
+
+/** How a block starts: 0 a list marker, 1 a capital, 2 a small letter, 3 a digit, 4 a quote, 5 other. */
+function startClass(s: Shape): number {
+  if (s.bullet) return 0;
+  const c = s.firstChar;
+  const code = c.charCodeAt(0);
+  if (code >= 65 && code <= 90) return 1;
+  if (code >= 97 && code <= 122) return 2;
+  if (code >= 48 && code <= 57) return 3;
+  if (UPPER.test(c)) return 1;
+  if (LOWER.test(c)) return 2;
+  if (NUMBER.test(c)) return 3;
+  if (c === '"' || c === "'" || c === "“" || c === "‘" || c === "«" || c === "„") return 4;
+  return 5;
+}
+
+const AGE =
+  /\b(?:\d+|an?|one)\s+(?:sec|second|min|minute|hour|hr|day|week|month|year)s?\s+ago\b|\bvor\s+\d+\s+(?:Minuten|Stunden|Tagen)\b|\bil y a\b|\b(?:yesterday|gestern|hier)\b/i;
+const DATE =
+  /\b(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)[a-zä]*\.?\s+\d{1,2}|\d{1,2}\.?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|juni|juli|oktober|dezember|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)[a-zä]*)\b/i;
+const TIME = /\b\d{1,2}[:.]\d{2}\b/;
+const YEAR = /\b(?:19|20)\d{2}\b/;
+const LINKISH = /https?:|www\.|\.com\b|@\w/;
+const COPYRIGHT = /©|\(c\)|copyright/i;
+const SEPARATOR = /\s[|•·]\s|\s[-–—]\s/;
+/** One token of lower-case letters and digits joined by "/", "-" or "_": a desk code, a slug, a path. */
+const CODE = /^[\p{Ll}\p{N}]+(?:[/_-][\p{Ll}\p{N}]+)+$/u;
+const AGE_HINT = /ago|vor|il y|yesterday|gestern|hier/i;
+const LINK_HINT = /[:.@]/;
+const COPY_HINT = /[©(]|opyright/;
+const SEP_HINT = /[|•·\-–—]/;
+
+/** Feature templates by number; a feature's name is its template's name, "=", and its value. */
+export const TEMPLATE_NAMES: string[] = [];
+const template = (name: string): number => TEMPLATE_NAMES.push(name) - 1;
+const T = {
+  bias: template("bias"),
+  c: template("c"),
+  pk_w: template("pk.w"),
+  pk_p: template("pk.p"),
+  pk_e: template("pk.e"),
+  cap: template("cap"),
+  allcaps: template("allcaps"),
+  dig: template("dig"),
+  com: template("com"),
+  gb: template("gb"),
+  ga: template("ga"),
+  ind: template("ind"),
+  age: template("age"),
+  date: template("date"),
+  time: template("time"),
+  year: template("year"),
+  link: template("link"),
+  copy: template("copy"),
+  code: template("code"),
+  sep: template("sep"),
+  rep: template("rep"),
+  seen_: template("seen>"),
+  rel: template("rel"),
+  pb: template("pb"),
+  pa: template("pa"),
+  pos: template("pos"),
+  top: template("top"),
+  bot: template("bot"),
+  win3: template("win3"),
+  win10: template("win10"),
+  pw2: template("pw2"),
+  pw5: template("pw5"),
+  p_pw5: template("p.pw5"),
+  e_n: template("e.n"),
+  e_p: template("e.p"),
+  lw: template("lw"),
+  m: template("m"),
+  sr: template("sr"),
+  br: template("br"),
+  first: template("first"),
+  last: template("last"),
+  run: template("run"),
+  run_in: template("run.in"),
+  run_share: template("run.share"),
+  run_top: template("run.top"),
+  run_before: template("run.before"),
+  run_after: template("run.after"),
+};
+
+/** What a block's neighbours are told of it: length, stop words, ending, start, prose, and two pairs of these. */
+const CORE_NAMES = ["w", "st", "e", "b", "p", "we", "ws"] as const;
+const CORE = CORE_NAMES.map((c) => template(c));
+const NEIGHBOURS = [
+  [-1, "p1"],
+  [1, "n1"],
+  [-2, "p2"],
+  [2, "n2"],
+] as const;
+/** Templates of the neighbours' core features. */
+const NEIGHBOUR_TEMPLATES = NEIGHBOURS.map(([, tag]) => CORE_NAMES.map((c) => template(`${tag}:${c}`)));
+
+function coreValues(s: Shape): number[] {
+  const words = logBucket(s.words);
+  const stop = s.words > 0 ? shareBucket(s.stops / s.words) : 0;
+  const end = endClass(s);
+  return [words, stop, end, startClass(s), s.prose ? 1 : 0, words * 10 + end, words * 10 + stop];
+}
+
+export interface PageContext {
+  /** Per block: how often its exact text occurs on the page. */
+  repeats: number[];
+  /** Per block: in how many earlier pages of the same source the line was seen (0 when unknown). */
+  seen?: number[];
+}
+
+/** Per-page context that the features need. */
+export function pageContext(blocks: Block[]): PageContext {
+  const counts = new Map<string, number>();
+  for (const b of blocks) counts.set(b.text, (counts.get(b.text) ?? 0) + 1);
+  return { repeats: blocks.map((b) => counts.get(b.text) ?? 1) };
+}
+
+/** The model's features of every block of a page, into a sink. Linear in the page. */
+export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext, sink: FeatureSink): void {
+  const n = blocks.length;
+  const cores = shapes.map(coreValues);
+  const ends = shapes.map(endClass);
+  // prose mass before each block, to place it relative to the article
+  let proseTotal = 0;
+  for (const s of shapes) if (s.prose) proseTotal += s.chars;
+  const proseBefore = new Float64Array(n + 1);
+  const proseCount = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const s = shapes[i] as Shape;
+    proseBefore[i + 1] = (proseBefore[i] as number) + (s.prose ? s.chars : 0);
+    proseCount[i + 1] = (proseCount[i] as number) + (s.prose ? 1 : 0);
+  }
+  // prose blocks in a window around a block (prefix sums keep it linear)
+  const window = (i: number, r: number) =>
+    (proseCount[Math.min(n, i + r + 1)] as number) - (proseCount[Math.max(0, i - r)] as number);
+  const runs = proseRuns(shapes);
+  // what kind of page it is: a document with a few short lines, or a web page full of them
+  let shortLines = 0;
+  let maxChars = 1;
+  for (const s of shapes) {
+    if (s.words > 0 && s.words <= 4) shortLines++;
+    if (s.chars > maxChars) maxChars = s.chars;
+  }
+  const pageKind = shareBucket(shortLines / Math.max(1, n)) * 10 + Math.min(8, logBucket(n));
+  const shortRun = runLengths(shapes, (s) => !s.prose && s.words <= 6);
+  const bulletRun = runLengths(shapes, (s) => s.bullet);
+  // sinks do not use `this`: their add is called as a plain function
+  const add = sink.add;
+  for (let i = 0; i < n; i++) {
+    const b = blocks[i] as Block;
+    const s = shapes[i] as Shape;
+    const core = cores[i] as number[];
+    sink.block(i);
+    add(T.bias, 0);
+    for (let k = 0; k < CORE.length; k++) add(CORE[k] as number, core[k] as number);
+    add(T.c, logBucket(s.chars));
+    add(T.pk_w, pageKind * 100 + logBucket(s.words));
+    add(T.pk_p, pageKind * 100 + (s.prose ? 1 : 0));
+    add(T.pk_e, pageKind * 100 + (ends[i] as number));
+    add(T.cap, s.words > 0 ? shareBucket(s.capitalised / s.words) : 0);
+    if (s.letters >= 3 && s.upper === s.letters) add(T.allcaps, 1);
+    add(T.dig, shareBucket(s.digits / Math.max(1, s.chars)));
+    add(T.com, Math.min(4, s.commas));
+    add(T.gb, Math.min(3, b.gapBefore));
+    add(T.ga, Math.min(3, b.gapAfter));
+    add(T.ind, Math.min(3, Math.ceil(b.indent / 2)));
+    if (s.chars < 300) {
+      // dates, ages and codes are short lines; long prose is not scanned for them, and each pattern
+      // runs only where a cheap test says it can match
+      const t = b.text;
+      if (AGE_HINT.test(t) && AGE.test(t)) add(T.age, 1);
+      if (s.digits > 0 && s.chars < 80) {
+        if (DATE.test(t)) add(T.date, 1);
+        if (TIME.test(t)) add(T.time, 1);
+        if (YEAR.test(t)) add(T.year, 1);
+      }
+      if (LINK_HINT.test(t) && LINKISH.test(t)) add(T.link, 1);
+      if (COPY_HINT.test(t) && COPYRIGHT.test(t)) add(T.copy, 1);
+      if (s.chars <= 60 && s.words > 1 && t.indexOf(" ") < 0 && CODE.test(t)) add(T.code, 1);
+      if (s.chars < 100 && SEP_HINT.test(t) && SEPARATOR.test(t)) add(T.sep, 1);
+    }
+    add(T.rep, Math.min(3, ctx.repeats[i] ?? 1));
+    // only a line seen before says something: most pages are read with no memory of their source
+    const seen = ctx.seen?.[i] ?? 0;
+    for (let k = 1; k <= Math.min(3, seen); k++) add(T.seen_, k);
+    add(T.rel, shareBucket(s.chars / maxChars));
+    const before = proseTotal > 0 ? (proseBefore[i] as number) / proseTotal : 0;
+    const after = proseTotal > 0 ? 1 - (proseBefore[i + 1] as number) / proseTotal : 0;
+    add(T.pb, shareBucket(before));
+    add(T.pa, shareBucket(after));
+    add(T.pos, Math.min(9, Math.floor((10 * i) / n)));
+    add(T.top, logBucket(i));
+    add(T.bot, logBucket(n - 1 - i));
+    add(T.win3, Math.min(7, window(i, 3)));
+    add(T.win10, logBucket(window(i, 10)));
+    add(T.pw2, window(i, 2));
+    const pw5 = Math.round((5 * window(i, 5)) / 11);
+    add(T.pw5, pw5);
+    add(T.p_pw5, (s.prose ? 10 : 0) + pw5);
+    runFeatures(runs, i, add);
+    add(T.e_n, (ends[i] as number) * 10 + (i + 1 < n ? (ends[i + 1] as number) : 9));
+    add(T.e_p, (ends[i] as number) * 10 + (i > 0 ? (ends[i - 1] as number) : 9));
+    // short lines: their words say what they are ("Share", "Comments", "Advertisement")
+    if (s.words > 0 && s.words <= 4) for (const w of s.shortWords) add(T.lw, w);
+    for (const m of b.markup) add(T.m, m);
+    add(T.sr, logBucket(shortRun[i] as number));
+    add(T.br, logBucket(bulletRun[i] as number));
+    if (s.firstWord) add(T.first, s.firstWord);
+    if (s.lastWord && s.words <= 12) add(T.last, s.lastWord);
+    for (let k = 0; k < NEIGHBOURS.length; k++) {
+      const j = i + (NEIGHBOURS[k] as readonly [number, string])[0];
+      const templates = NEIGHBOUR_TEMPLATES[k] as number[];
+      if (j < 0 || j >= n) add(templates[0] as number, -1);
+      else {
+        const other = cores[j] as number[];
+        for (let c = 0; c < CORE.length; c++) add(templates[c] as number, other[c] as number);
+      }
+    }
+  }
+}
+
+/** The features of every block as strings ("template=value"), as training and tests see them. */
+export function blockFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext): string[][] {
+  const out: string[][] = blocks.map(() => []);
+  let cur: string[] = [];
+  emitFeatures(blocks, shapes, ctx, {
+    block(i) {
+      cur = out[i] as string[];
+    },
+    add(template, value) {
+      cur.push(`${TEMPLATE_NAMES[template]}=${value}`);
+    },
+  });
+  return out;
+}
+
+interface Run {
+  first: number;
+  last: number;
+  mass: number;
+}
+
+/** Runs of prose blocks with at most two other blocks between neighbours: candidate articles, largest first. */
+function proseRuns(shapes: Shape[]): { runs: Run[]; rankOf: Int32Array; total: number } {
+  const runs: Run[] = [];
+  let cur: Run | null = null;
+  shapes.forEach((s, i) => {
+    if (!s.prose) return;
+    if (cur && i - cur.last <= 3) {
+      cur.last = i;
+      cur.mass += s.chars;
+    } else {
+      cur = { first: i, last: i, mass: s.chars };
+      runs.push(cur);
+    }
+  });
+  runs.sort((a, b) => b.mass - a.mass || a.first - b.first);
+  // each block's run, by rank (-1 outside every run): one pass, not a search per block
+  const rankOf = new Int32Array(shapes.length).fill(-1);
+  runs.forEach((r, rank) => {
+    rankOf.fill(rank, r.first, r.last + 1);
+  });
+  let total = 0;
+  for (const r of runs) total += r.mass;
+  return { runs, rankOf, total };
+}
+
+/** Where a block stands relative to the largest runs of prose. */
+function runFeatures(
+  { runs, rankOf, total }: ReturnType<typeof proseRuns>,
+  i: number,
+  add: (template: number, value: number) => void,
+): void {
+  const top = runs[0];
+  if (!top) {
+    add(T.run, -1);
+    return;
+  }
+  const rank = rankOf[i] as number;
+  if (rank >= 0) {
+    const r = runs[rank] as Run;
+    add(T.run_in, Math.min(3, rank));
+    add(T.run_share, shareBucket(r.mass / total));
+    add(T.run_top, shareBucket(r.mass / top.mass));
+  } else add(T.run, 0);
+  if (i < top.first) add(T.run_before, logBucket(top.first - i));
+  else if (i > top.last) add(T.run_after, logBucket(i - top.last));
+}
+
+/** Per block: the length of the run of consecutive blocks that pass `test` around it (0 when it fails). */
+function runLengths(shapes: Shape[], test: (s: Shape) => boolean): Int32Array {
+  const out = new Int32Array(shapes.length);
+  let i = 0;
+  while (i < shapes.length) {
+    if (!test(shapes[i] as Shape)) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < shapes.length && test(shapes[j] as Shape)) j++;
+    out.fill(j - i, i, j);
+    i = j;
+  }
+  return out;
+}

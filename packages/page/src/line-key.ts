@@ -1,0 +1,62 @@
+const ASCII = /^[\x20-\x7e\t]*$/;
+/** Text that NFC could change or whose spaces are not plain: it goes the general way. */
+const NEEDS_GENERAL =
+  /[\u0300-\u036f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\uac00-\ud7af\u1100-\u11ff]|[\u{10000}-\u{10ffff}]/u;
+
+/** The key a line is remembered under across pages: case, spacing and digits folded, hashed (safe as a KV key token). */
+export function lineKey(text: string): string {
+  // plain ASCII (most chrome) is folded in one pass; anything else is normalised first
+  const folded = ASCII.test(text) || !NEEDS_GENERAL.test(text) ? foldAscii(text) : foldAny(text);
+  // two 32-bit FNV-1a hashes with different offsets: 64 bits, plenty for lines of one source
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ folded.length;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return hex8(h1 >>> 0) + hex8(h2 >>> 0);
+}
+
+const HEX = "0123456789abcdef";
+function hex8(x: number): string {
+  let out = "";
+  for (let shift = 28; shift >= 0; shift -= 4) out += HEX[(x >>> shift) & 15];
+  return out;
+}
+
+export function foldAny(text: string): string {
+  return text.normalize("NFC").toLowerCase().replace(/\s+/g, " ").replace(/\d+/g, "0").trim();
+}
+
+/** The same folding as `foldAny` for text already in NFC with plain spaces, without building intermediate strings. */
+export function foldAscii(text: string): string {
+  const codes: number[] = [];
+  let space = false;
+  let digit = false;
+  let other = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      space = codes.length > 0;
+      digit = false;
+      continue;
+    }
+    if (space) {
+      codes.push(32);
+      space = false;
+    }
+    if (c >= 48 && c <= 57) {
+      if (!digit) codes.push(48);
+      digit = true;
+      continue;
+    }
+    digit = false;
+    if (c >= 65 && c <= 90) c += 32;
+    else if (c > 127) other = true;
+    codes.push(c);
+  }
+  const out = String.fromCharCode(...codes);
+  // letters beyond ASCII are lowered as a whole: their lower case may be longer (İ)
+  return other ? out.toLowerCase() : out;
+}

@@ -1,0 +1,175 @@
+import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
+import { LinearChain, type Weights } from "@sift/learn";
+import { emitFeatures, type PageContext, TEMPLATE_NAMES } from "./features.js";
+import { LABELS, pageChain } from "./labels.js";
+import type { Block } from "./lines.js";
+import type { Shape } from "./shape.js";
+
+/** The page model as stored: feature names, emission rows per feature, transitions. */
+export interface StoredPageModel {
+  version: 1;
+  labels: number;
+  rows: number;
+  features: string[];
+  /** `features.length × rows` emission weights, row-major by feature. */
+  w: number[];
+  /** `(labels + 1) × labels` transition weights; the last row is the start. */
+  t: number[];
+}
+
+/** Per template, its values' feature ids: numbers in an array (offset by one, so -1 fits), words in a map. */
+interface Table {
+  nums: Int32Array;
+  words: Map<string, number>;
+}
+
+const NUMBER = /^-?\d+$/;
+const TEMPLATE_INDEX = new Map(TEMPLATE_NAMES.map((name, i) => [name, i]));
+
+/** A page model ready to label blocks. */
+export class PageModel {
+  readonly chain = new LinearChain(pageChain);
+  /** By template number: run-time features are looked up without building their names. */
+  private readonly tables: Array<Table | undefined> = [];
+  private readonly w: Float32Array;
+  private readonly t: Float64Array;
+
+  constructor(stored: StoredPageModel) {
+    if (stored.labels !== LABELS || stored.rows !== this.chain.rows)
+      throw new Error(
+        `page model has ${stored.labels} labels and ${stored.rows} rows; this code reads ${LABELS} and ${this.chain.rows}`,
+      );
+    const nums = new Map<number, Array<[number, number]>>();
+    stored.features.forEach((name, id) => {
+      const at = name.indexOf("=");
+      const t = TEMPLATE_INDEX.get(name.slice(0, at));
+      // a template this code no longer makes is left out
+      if (t === undefined) return;
+      const value = name.slice(at + 1);
+      if (NUMBER.test(value)) {
+        const list = nums.get(t) ?? [];
+        list.push([Number(value), id]);
+        nums.set(t, list);
+      } else {
+        this.table(t).words.set(value, id);
+      }
+    });
+    for (const [t, list] of nums) {
+      const table = this.table(t);
+      const max = Math.max(...list.map(([v]) => v));
+      table.nums = new Int32Array(max + 2).fill(-1);
+      for (const [v, id] of list) if (v >= -1) table.nums[v + 1] = id;
+    }
+    // each label's emission rows summed once, here: at run time a feature adds one weight per label
+    const R = this.chain.rows;
+    const f = stored.features.length;
+    const rows = Float64Array.from(stored.w);
+    const combined = new Float64Array(f * LABELS);
+    for (let id = 0; id < f; id++)
+      this.chain.combine(rows.subarray(id * R, id * R + R), 1, combined.subarray(id * LABELS, id * LABELS + LABELS));
+    this.w = Float32Array.from(combined);
+    this.t = Float64Array.from(stored.t);
+  }
+
+  private table(t: number): Table {
+    let table = this.tables[t];
+    if (!table) {
+      table = { nums: new Int32Array(0), words: new Map() };
+      this.tables[t] = table;
+    }
+    return table;
+  }
+
+  /** The feature id of a template's value, or -1. */
+  private id(t: number, value: number | string): number {
+    const table = this.tables[t];
+    if (!table) return -1;
+    if (typeof value === "number")
+      return value + 1 < table.nums.length && value >= -1 ? (table.nums[value + 1] as number) : -1;
+    return table.words.get(value) ?? -1;
+  }
+
+  /** The best labels of a page's blocks. */
+  label(blocks: Block[], shapes: Shape[], ctx: PageContext): Int32Array {
+    const n = blocks.length;
+    const em = new Float64Array(n * LABELS);
+    const w = this.w;
+    const tables = this.tables;
+    let at = 0;
+    emitFeatures(blocks, shapes, ctx, {
+      block: (i) => {
+        at = i * LABELS;
+      },
+      add: (t, value) => {
+        const table = tables[t];
+        if (table === undefined) return;
+        let id: number;
+        if (typeof value === "number") {
+          const nums = table.nums;
+          id = value >= -1 && value + 1 < nums.length ? (nums[value + 1] as number) : -1;
+        } else id = table.words.get(value) ?? -1;
+        if (id < 0) return;
+        const base = id * LABELS;
+        for (let y = 0; y < LABELS; y++) em[at + y] = (em[at + y] as number) + (w[base + y] as number);
+      },
+    });
+    return this.decode(em, n);
+  }
+
+  /** The best labels of blocks given their features as names ("template=value"), as training spells them. */
+  labelNamed(features: string[][]): Int32Array {
+    const n = features.length;
+    const em = new Float64Array(n * LABELS);
+    features.forEach((fs, i) => {
+      for (const name of fs) {
+        const at = name.indexOf("=");
+        const t = TEMPLATE_INDEX.get(name.slice(0, at));
+        const value = name.slice(at + 1);
+        const id = t === undefined ? -1 : this.id(t, NUMBER.test(value) ? Number(value) : value);
+        if (id < 0) continue;
+        for (let y = 0; y < LABELS; y++)
+          em[i * LABELS + y] = (em[i * LABELS + y] as number) + (this.w[id * LABELS + y] as number);
+      }
+    });
+    return this.decode(em, n);
+  }
+
+  private decode(em: Float64Array, n: number): Int32Array {
+    const out = new Int32Array(n);
+    this.chain.viterbi(em, this.t, n, out);
+    return out;
+  }
+}
+
+/** Weights kept to four decimals, features whose weights are all zero dropped: a small, byte-stable file. */
+export function storeModel(features: string[], wts: Weights, rows: number): StoredPageModel {
+  const keep: number[] = [];
+  const w: number[] = [];
+  const round = (x: number) => Math.round(x * 1e4) / 1e4 || 0;
+  features.forEach((_, f) => {
+    let any = false;
+    for (let r = 0; r < rows; r++) if (round(wts.w[f * rows + r] as number) !== 0) any = true;
+    if (!any) return;
+    keep.push(f);
+    for (let r = 0; r < rows; r++) w.push(round(wts.w[f * rows + r] as number));
+  });
+  return {
+    version: 1,
+    labels: LABELS,
+    rows,
+    features: keep.map((f) => features[f] as string),
+    w,
+    t: Array.from(wts.t, round),
+  };
+}
+
+export const MODEL_URL = new URL("../model/page-model.json.gz", import.meta.url);
+
+let loaded: PageModel | undefined;
+
+/** The committed page model (made by `pnpm train:page`), loaded once. */
+export function pageModel(): PageModel {
+  loaded ??= new PageModel(JSON.parse(gunzipSync(readFileSync(MODEL_URL)).toString("utf8")) as StoredPageModel);
+  return loaded;
+}

@@ -1,0 +1,157 @@
+import type { DocSource } from "@sift/contracts";
+import { pageContext } from "./features.js";
+import { Label } from "./labels.js";
+import { identifyLanguage, type Language } from "./language.js";
+import { lineKey } from "./line-key.js";
+import type { Block } from "./lines.js";
+import { type PageModel, pageModel } from "./model.js";
+import { shapesOf } from "./shape.js";
+import { parseSourceLines } from "./source-line.js";
+import { stopWords } from "./stopwords.js";
+
+/** One document found on a page; numbers are block indices. */
+export interface PageDocument {
+  role: "main" | "related" | "teaser";
+  title: number | null;
+  body: number[];
+  /** Blocks that say where the document comes from (site, age, byline). */
+  sourceBlocks: number[];
+  source: DocSource;
+}
+
+export interface PageReading {
+  blocks: Block[];
+  labels: Int32Array;
+  documents: PageDocument[];
+  /** Blocks that are in no document, with why. */
+  removed: Array<{ block: number; reason: string }>;
+  /** The page's language, which chose the stop words. */
+  language: Language;
+  /** The memory keys of the page's short blocks, to record once the page is read. */
+  keys: string[];
+}
+
+export interface ReadOptions {
+  /** The file's time, to resolve "5 hours ago". */
+  mtime?: string | undefined;
+  /** In how many earlier pages of the same source a line was seen, by its key (see `lineKey`). */
+  seen?: ReadonlyMap<string, number> | undefined;
+  /** The language, when known; otherwise it is identified from the page. */
+  language?: Language | undefined;
+  /** Another page model than the committed one (cross-validation trains one per fold). */
+  model?: PageModel | undefined;
+}
+
+/** Blocks longer than this are prose, not recurring chrome: they are not remembered across pages. */
+export const MAX_REMEMBERED_CHARS = 200;
+
+const REASONS: Record<number, string> = {
+  [Label.pre]: "chrome before the article",
+  [Label.inner]: "chrome inside the article",
+  [Label.post]: "chrome after the article",
+  [Label.source]: "source metadata",
+  [Label.relatedSource]: "source metadata",
+};
+
+/** Labels every block of a page with the page model and cuts the page into documents where the labels say. */
+export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading {
+  // the stop words follow the page's language, read from its longest lines (documents get their own later)
+  const language = opts.language ?? identifyLanguage(sampleText(blocks), 1);
+  const shapes = shapesOf(blocks, stopWords(language.code));
+  const ctx = pageContext(blocks);
+  const keys = blocks.map((b) => (b.text.length <= MAX_REMEMBERED_CHARS ? lineKey(b.text) : ""));
+  if (opts.seen) {
+    const seen = opts.seen;
+    ctx.seen = keys.map((k) => (k ? (seen.get(k) ?? 0) : 0));
+  }
+  const model = opts.model ?? pageModel();
+  const labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
+  const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
+  // what the memory said is part of why: a reader of the output can see a line was dropped as a site's recurring chrome
+  if (ctx.seen)
+    for (const r of removed) {
+      const n = ctx.seen[r.block] ?? 0;
+      if (n > 0) r.reason = `${r.reason} (seen on ${n} earlier page${n > 1 ? "s" : ""} of this source)`;
+    }
+  return { blocks, labels, documents, removed, language, keys: [...new Set(keys.filter(Boolean))] };
+}
+
+/** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
+function sampleText(blocks: Block[]): string {
+  const longest = blocks
+    .map((b, i) => ({ i, len: b.text.length }))
+    .sort((a, b) => b.len - a.len || a.i - b.i)
+    .slice(0, 12);
+  const picked: number[] = [];
+  let chars = 0;
+  for (const { i, len } of longest) {
+    if (chars >= 1000) break;
+    picked.push(i);
+    chars += len;
+  }
+  return picked
+    .sort((a, b) => a - b)
+    .map((i) => (blocks[i] as Block).text.slice(0, 1000))
+    .join("\n");
+}
+
+function documentsOf(
+  blocks: Block[],
+  labels: Int32Array,
+  mtime: string | undefined,
+): { documents: PageDocument[]; removed: PageReading["removed"] } {
+  const removed: PageReading["removed"] = [];
+  const main: PageDocument = { role: "main", title: null, body: [], sourceBlocks: [], source: {} };
+  const related: PageDocument[] = [];
+  let item: PageDocument | null = null;
+  const text = (i: number) => (blocks[i] as Block).text;
+  labels.forEach((y, i) => {
+    switch (y) {
+      case Label.title:
+        // a second headline line belongs to the text rather than to nowhere
+        if (main.title === null) main.title = i;
+        else main.body.push(i);
+        break;
+      case Label.body:
+        main.body.push(i);
+        break;
+      case Label.source:
+        main.sourceBlocks.push(i);
+        break;
+      case Label.relatedTitle:
+        if (!item || item.title !== null || item.body.length > 0) {
+          item = { role: "related", title: null, body: [], sourceBlocks: [], source: {} };
+          related.push(item);
+        }
+        item.title = i;
+        break;
+      case Label.relatedSource:
+        if (!item || item.body.length > 0) {
+          item = { role: "related", title: null, body: [], sourceBlocks: [], source: {} };
+          related.push(item);
+        }
+        item.sourceBlocks.push(i);
+        break;
+      case Label.relatedBody:
+        if (!item) {
+          item = { role: "related", title: null, body: [], sourceBlocks: [], source: {} };
+          related.push(item);
+        }
+        item.body.push(i);
+        break;
+      default:
+        item = null;
+    }
+    const reason = REASONS[y];
+    if (reason) removed.push({ block: i, reason });
+  });
+  const documents: PageDocument[] = [];
+  for (const d of [main, ...related]) {
+    d.source = parseSourceLines(d.sourceBlocks.map(text), mtime);
+    if (d.role === "related" && d.body.length === 0) d.role = "teaser";
+    if (d.body.length > 0 || (d.role !== "main" && d.title !== null)) documents.push(d);
+    else if (d.title !== null) removed.push({ block: d.title, reason: "a headline with no text" });
+  }
+  removed.sort((a, b) => a.block - b.block);
+  return { documents, removed };
+}

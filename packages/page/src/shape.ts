@@ -1,0 +1,142 @@
+import type { Block } from "./lines.js";
+
+/** What a block looks like, measured once: the model's features are built from these. */
+export interface Shape {
+  chars: number;
+  words: number;
+  stops: number;
+  /** Words that start with a capital letter. */
+  capitalised: number;
+  /** Letters in upper case, and letters in all. */
+  upper: number;
+  letters: number;
+  digits: number;
+  commas: number;
+  /** Ends like a sentence (. ! ? then closing quotes or brackets, no ellipsis). */
+  sentence: boolean;
+  lastChar: string;
+  firstChar: string;
+  /** A list marker at the start ("* ", "- ", "• ", "1. "). */
+  bullet: boolean;
+  longestWord: number;
+  /** Long prose: most articles are made of these. */
+  prose: boolean;
+  /** The first and last words (lower case, letters only, two or more), for lexical features. */
+  firstWord: string;
+  lastWord: string;
+  /** The words of a short block (four words or fewer), lower case, letters only, two or more. */
+  shortWords: string[];
+}
+
+// character classes, looked up once per code unit: 1 lower, 2 upper, 3 other letter, 4 digit, 5 other
+const CLASS = new Uint8Array(65536);
+const LETTER = /\p{L}/u;
+const DIGIT = /\p{N}/u;
+function classOf(c: number): number {
+  let k = CLASS[c] as number;
+  if (k === 0) {
+    const ch = String.fromCharCode(c);
+    if (LETTER.test(ch)) {
+      const lo = ch.toLowerCase();
+      const up = ch.toUpperCase();
+      k = lo === up ? 3 : ch === up ? 2 : 1;
+    } else k = DIGIT.test(ch) ? 4 : 5;
+    CLASS[c] = k;
+  }
+  return k;
+}
+const isWordChar = (k: number) => k <= 4;
+const JOINERS = new Set([39, 0x2019, 45]); // ' ’ -
+const CLOSERS = new Set([34, 39, 0x201d, 0x2019, 0xbb, 41, 93]);
+const STOPS = new Set([46, 33, 63, 0x3002, 0xff01, 0xff1f]);
+const BULLET = /^(?:[*\-•·▪◦●–—]\s|\d{1,3}[.)]\s)/u;
+/** Stop words are short: longer words are not looked up. */
+const MAX_STOP_LENGTH = 14;
+
+/** One pass over the text: words, stop words, capitals, digits, punctuation. */
+export function shapeOf(text: string, stopWords: Set<string>): Shape {
+  const n = text.length;
+  let words = 0;
+  let stops = 0;
+  let capitalised = 0;
+  let upper = 0;
+  let letters = 0;
+  let digits = 0;
+  let commas = 0;
+  let longestWord = 0;
+  let firstWord = "";
+  let lastWord = "";
+  const shortWords: string[] = [];
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    const k = c < 128 ? (c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 4 : 5) : classOf(c);
+    if (c === 44) commas++;
+    if (!isWordChar(k)) {
+      i++;
+      continue;
+    }
+    // a word: a letter or digit, then letters, digits and joiners
+    const start = i;
+    let wordLetters = 0;
+    let j = i;
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      const kd = d < 128 ? (d >= 97 && d <= 122 ? 1 : d >= 65 && d <= 90 ? 2 : d >= 48 && d <= 57 ? 4 : 5) : classOf(d);
+      if (isWordChar(kd)) {
+        if (kd === 4) digits++;
+        else {
+          letters++;
+          wordLetters++;
+          if (kd === 2) upper++;
+        }
+      } else if (!JOINERS.has(d)) break;
+      j++;
+    }
+    words++;
+    const len = j - start;
+    if (len > longestWord) longestWord = len;
+    if (k === 2) capitalised++;
+    if (len <= MAX_STOP_LENGTH) {
+      const w = text.slice(start, j).toLowerCase();
+      if (stopWords.has(w)) stops++;
+      if (wordLetters === len && len >= 2) {
+        if (firstWord === "") firstWord = w;
+        lastWord = w;
+        if (words <= 4) shortWords.push(w);
+      }
+    }
+    i = j;
+  }
+  let end = n - 1;
+  while (end >= 0 && CLOSERS.has(text.charCodeAt(end))) end--;
+  const last = text.charCodeAt(end);
+  const ellipsis =
+    last === 0x2026 || (last === 46 && text.charCodeAt(end - 1) === 46 && text.charCodeAt(end - 2) === 46);
+  const sentence = end >= 0 && STOPS.has(last) && !ellipsis;
+  const stopShare = words > 0 ? stops / words : 0;
+  return {
+    chars: n,
+    words,
+    stops,
+    capitalised,
+    upper,
+    letters,
+    digits,
+    commas,
+    sentence,
+    lastChar: text[n - 1] ?? "",
+    firstChar: text[0] ?? "",
+    bullet: BULLET.test(text.slice(0, 5)),
+    longestWord,
+    // a long line without a closing stop is prose only when it is long: a headline has function words too
+    prose: words >= 8 && n >= 50 && (sentence || (stopShare >= 0.25 && words >= 20)),
+    firstWord,
+    lastWord,
+    shortWords: words <= 4 ? shortWords : [],
+  };
+}
+
+export function shapesOf(blocks: Block[], stopWords: Set<string>): Shape[] {
+  return blocks.map((b) => shapeOf(b.text, stopWords));
+}

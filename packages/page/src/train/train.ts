@@ -1,0 +1,206 @@
+import { FeatureMap, LinearChain, type Sequence, type Weights } from "@sift/learn";
+import type { ChildNode, Element } from "domhandler";
+import { parseDocument } from "htmlparser2";
+import { blockFeatures, pageContext } from "../features.js";
+import { analyseHtml } from "../html.js";
+import { htmlLayout } from "../html-layout.js";
+import { ANY, Label, pageChain } from "../labels.js";
+import { identifyLanguage } from "../language.js";
+import { lineKey } from "../line-key.js";
+import { type Block, textBlocks } from "../lines.js";
+import { type StoredPageModel, storeModel } from "../model.js";
+import { MAX_REMEMBERED_CHARS } from "../read.js";
+import { shapesOf } from "../shape.js";
+import { stopWords } from "../stopwords.js";
+import { alignWithGold, alignWithSnippets } from "./align.js";
+import { type DevPage, flattenHtml } from "./data.js";
+import type { GeneratedPage } from "./generate.js";
+import { countSnippets, type Score, scoreExtraction, snippetScore } from "./metrics.js";
+
+/** One training sequence: a page read as HTML blocks or as flattened lines, with what is known of its labels. */
+export interface Example {
+  view: "html" | "text";
+  page: DevPage | null;
+  blocks: Block[];
+  features: string[][];
+  /** Per block, the labels it may take (bit y = label y). */
+  masks: Uint32Array;
+  /** Pages that share an id fall in one fold (a page's HTML and flattened views). */
+  group: string;
+}
+
+function textOf(n: ChildNode): string {
+  if (n.type === "text") return n.data;
+  if ("children" in n) return (n.children as ChildNode[]).map(textOf).join("");
+  return "";
+}
+
+/** The article's headline of a real page: its first `<h1>`, else `og:title` (the benchmark's gold has no title). */
+export function htmlTitle(html: string): string | null {
+  const doc = parseDocument(html);
+  let og: string | null = null;
+  let h1: string | null = null;
+  const stack: ChildNode[] = [...doc.children].reverse();
+  while (stack.length > 0 && h1 === null) {
+    const n = stack.pop() as ChildNode;
+    if (n.type !== "tag") continue;
+    const el = n as Element;
+    if (el.name === "meta" && (el.attribs.property === "og:title" || el.attribs.name === "twitter:title"))
+      og ??= el.attribs.content ?? null;
+    if (el.name === "h1") h1 = textOf(el).replace(/\s+/g, " ").trim();
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i] as ChildNode);
+  }
+  return h1 || og;
+}
+
+function features(blocks: Block[], seen?: number[]): string[][] {
+  const language = identifyLanguage(blocks.map((b) => b.text).join("\n"));
+  const ctx = pageContext(blocks);
+  if (seen) ctx.seen = seen;
+  return blockFeatures(blocks, shapesOf(blocks, stopWords(language.code)), ctx);
+}
+
+/** Per block, in how many earlier pages of its group the line was seen: what the run-time line memory tells. */
+export class SeenCounter {
+  private readonly counts = new Map<string, Map<string, number>>();
+  count(group: string, blocks: Block[]): number[] {
+    let g = this.counts.get(group);
+    if (!g) {
+      g = new Map();
+      this.counts.set(group, g);
+    }
+    const keys = blocks.map((b) => (b.text.length <= MAX_REMEMBERED_CHARS ? lineKey(b.text) : ""));
+    const out = keys.map((k) => (k ? (g.get(k) ?? 0) : 0));
+    for (const k of new Set(keys)) if (k) g.set(k, (g.get(k) ?? 0) + 1);
+    return out;
+  }
+}
+
+const host = (url: string) => {
+  try {
+    return new URL(url).hostname.replace(/^www\./, "");
+  } catch {
+    return url;
+  }
+};
+
+/** A real page in both views: HTML blocks and the flattened text, labelled from the gold text or the snippets. */
+export function realExamples(page: DevPage, seen: SeenCounter, silver: boolean): Example[] {
+  const title = page.gold !== undefined ? htmlTitle(page.html) : null;
+  const label = (blocks: Block[]) =>
+    page.gold !== undefined
+      ? alignWithGold(blocks, page.gold, title)
+      : alignWithSnippets(blocks, page.with ?? [], page.without ?? []);
+  const html = htmlLayout(page.html).blocks;
+  const text = textBlocks(flattenHtml(page.html));
+  const textMasks = label(text);
+  if (silver && page.gold === undefined) {
+    // where no snippet says, the rule-based reading of the markup labels the flattened lines
+    const main = analyseHtml(page.html).extraction.documents.find((d) => d.role === "main");
+    const guess = alignWithGold(text, (main?.blocks ?? []).map((b) => b.text).join("\n"), main?.title ?? null);
+    textMasks.forEach((m, i) => {
+      if (m === ANY) textMasks[i] = guess[i] as number;
+    });
+  }
+  const group = host(page.url);
+  return [
+    { view: "html", page, blocks: html, features: features(html), masks: label(html), group: page.id },
+    {
+      view: "text",
+      page,
+      blocks: text,
+      features: features(text, seen.count(group, text)),
+      masks: textMasks,
+      group: page.id,
+    },
+  ];
+}
+
+/** A generated page: every line's label is known. */
+export function generatedExample(g: GeneratedPage, seen: SeenCounter, index: number): Example {
+  const blocks = textBlocks(g.text);
+  return {
+    view: "text",
+    page: null,
+    blocks,
+    features: features(blocks, seen.count(`gen:${g.portal}`, blocks)),
+    masks: Uint32Array.from(g.labels, (y) => 1 << y),
+    group: `gen:${g.portal}:${index % 5}`,
+  };
+}
+
+export interface TrainOptions {
+  epochs: number;
+  seed: number;
+}
+
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 20, seed: 1 };
+
+/** Trains the page model on examples: features enter the map in order of first appearance, so a run is reproducible. */
+export function trainPageModel(examples: Example[], opts: TrainOptions = DEFAULT_TRAIN): StoredPageModel {
+  const chain = new LinearChain(pageChain);
+  const fmap = new FeatureMap();
+  const seqs = examples.map((e) => toSequence(e, fmap, true));
+  const w: Weights = chain.train(seqs, fmap.names.length, opts);
+  return storeModel(fmap.names, w, chain.rows);
+}
+
+function toSequence(e: Example, fmap: FeatureMap, grow: boolean): Sequence {
+  const ids: number[] = [];
+  const offs = new Int32Array(e.features.length + 1);
+  e.features.forEach((fs, i) => {
+    for (const f of fs) {
+      const id = fmap.id(f, grow);
+      if (id >= 0) ids.push(id);
+    }
+    offs[i + 1] = ids.length;
+  });
+  return { feats: Int32Array.from(ids), offs, gold: new Int32Array(e.features.length), mask: e.masks };
+}
+
+/** The main text of a page as the model read it: title and body blocks (the benchmark's HTML gold has no title). */
+export function mainText(e: Example, labels: Int32Array, withTitle: boolean): string {
+  const out: string[] = [];
+  labels.forEach((y, i) => {
+    if (y === Label.body || (withTitle && y === Label.title)) out.push((e.blocks[i] as Block).text);
+  });
+  return out.join("\n");
+}
+
+export interface CrossValidation {
+  folds: number;
+  html: { ae: Score; te: Score };
+  text: { ae: Score; te: Score };
+}
+
+/** k-fold cross-validation over the real pages (both views of a page in one fold); generated pages train every fold. */
+export async function crossValidate(
+  examples: Example[],
+  k: number,
+  decode: (model: StoredPageModel, e: Example) => Int32Array,
+  opts: TrainOptions = DEFAULT_TRAIN,
+): Promise<CrossValidation> {
+  const real = examples.filter((e) => e.page !== null);
+  const generated = examples.filter((e) => e.page === null);
+  const groups = [...new Set(real.map((e) => e.group))];
+  const foldOf = new Map(groups.map((g, i) => [g, i % k]));
+  const preds = new Map<Example, string>();
+  for (let fold = 0; fold < k; fold++) {
+    const train = [...real.filter((e) => foldOf.get(e.group) !== fold), ...generated];
+    const model = trainPageModel(train, opts);
+    for (const e of real.filter((x) => foldOf.get(x.group) === fold)) {
+      const withTitle = !(e.view === "html" && e.page?.set === "ae");
+      preds.set(e, mainText(e, decode(model, e), withTitle));
+    }
+    await new Promise((r) => setImmediate(r));
+  }
+  const score = (view: "html" | "text") => {
+    const ae = real.filter((e) => e.view === view && e.page?.set === "ae");
+    const te = real.filter((e) => e.view === view && e.page?.set === "te");
+    return {
+      ae: scoreExtraction(ae.map((e) => ({ gold: e.page?.gold ?? "", pred: preds.get(e) ?? "" }))),
+      te: snippetScore(te.map((e) => countSnippets(preds.get(e) ?? "", e.page?.with ?? [], e.page?.without ?? []))),
+    };
+  };
+  return { folds: k, html: score("html"), text: score("text") };
+}
