@@ -70,6 +70,7 @@ const COPYRIGHT = /©|\(c\)|copyright/i;
 const SEPARATOR = /\s[|•·]\s|\s[-–—]\s/;
 /** One token of lower-case letters and digits joined by "/", "-" or "_": a desk code, a slug, a path. */
 const CODE = /^[\p{Ll}\p{N}]+(?:[/_-][\p{Ll}\p{N}]+)+$/u;
+const LEADING_MARKS = /^[-–—|•·\s]+/;
 const AGE_HINT = /ago|vor|il y|yesterday|gestern|hier/i;
 const LINK_HINT = /[:.@]/;
 const COPY_HINT = /[©(]|opyright/;
@@ -100,6 +101,11 @@ const T = {
   code: template("code"),
   sep: template("sep"),
   rep: template("rep"),
+  nrep: template("nrep"),
+  meta_p1: template("p1:meta"),
+  meta_n1: template("n1:meta"),
+  meta_p2: template("p2:meta"),
+  meta_n2: template("n2:meta"),
   seen_: template("seen>"),
   rel: template("rel"),
   pb: template("pb"),
@@ -137,8 +143,12 @@ const NEIGHBOURS = [
   [-2, "p2"],
   [2, "n2"],
 ] as const;
+/** Which core features each neighbour gets: all of them one block away, length, ending and prose two away. */
+const NEIGHBOUR_CORES = NEIGHBOURS.map(([d]) => (Math.abs(d) === 1 ? [0, 1, 2, 3, 4, 5, 6] : [0, 2, 4]));
 /** Templates of the neighbours' core features. */
-const NEIGHBOUR_TEMPLATES = NEIGHBOURS.map(([, tag]) => CORE_NAMES.map((c) => template(`${tag}:${c}`)));
+const NEIGHBOUR_TEMPLATES = NEIGHBOURS.map(([, tag], k) =>
+  (NEIGHBOUR_CORES[k] as number[]).map((c) => template(`${tag}:${CORE_NAMES[c]}`)),
+);
 
 function coreValues(s: Shape): number[] {
   const words = logBucket(s.words);
@@ -188,6 +198,25 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     if (s.chars > maxChars) maxChars = s.chars;
   }
   const pageKind = shareBucket(shortLines / Math.max(1, n)) * 10 + Math.min(8, logBucket(n));
+  // a short line said again nearby ("The Star" … "- The Star"): an item's source, not its headline
+  const bare = blocks.map((b) => (b.text.length <= 60 ? b.text.replace(LEADING_MARKS, "").toLowerCase() : ""));
+  const nearRepeat = (i: number): boolean => {
+    const key = bare[i] as string;
+    if (!key) return false;
+    for (let j = Math.max(0, i - 3); j <= Math.min(n - 1, i + 3); j++) if (j !== i && bare[j] === key) return true;
+    return false;
+  };
+  // which blocks say when or where an item is from (an age, a date, a repeated site name): what stands
+  // next to them is an item's headline or text more often than an article's
+  const meta = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = shapes[i] as Shape;
+    const t = (blocks[i] as Block).text;
+    let m = 0;
+    if (s.chars < 80 && ((AGE_HINT.test(t) && AGE.test(t)) || (s.digits > 0 && (DATE.test(t) || TIME.test(t))))) m |= 1;
+    if (nearRepeat(i)) m |= 2;
+    meta[i] = m;
+  }
   const shortRun = runLengths(shapes, (s) => !s.prose && s.words <= 6);
   const bulletRun = runLengths(shapes, (s) => s.bullet);
   // sinks do not use `this`: their add is called as a plain function
@@ -226,6 +255,11 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
       if (s.chars < 100 && SEP_HINT.test(t) && SEPARATOR.test(t)) add(T.sep, 1);
     }
     add(T.rep, Math.min(3, ctx.repeats[i] ?? 1));
+    if ((meta[i] as number) & 2) add(T.nrep, 1);
+    add(T.meta_p1, i > 0 ? (meta[i - 1] as number) : -1);
+    add(T.meta_n1, i + 1 < n ? (meta[i + 1] as number) : -1);
+    add(T.meta_p2, i > 1 ? (meta[i - 2] as number) : -1);
+    add(T.meta_n2, i + 2 < n ? (meta[i + 2] as number) : -1);
     // only a line seen before says something: most pages are read with no memory of their source
     const seen = ctx.seen?.[i] ?? 0;
     for (let k = 1; k <= Math.min(3, seen); k++) add(T.seen_, k);
@@ -259,7 +293,8 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
       if (j < 0 || j >= n) add(templates[0] as number, -1);
       else {
         const other = cores[j] as number[];
-        for (let c = 0; c < CORE.length; c++) add(templates[c] as number, other[c] as number);
+        const which = NEIGHBOUR_CORES[k] as number[];
+        for (let c = 0; c < which.length; c++) add(templates[c] as number, other[which[c] as number] as number);
       }
     }
   }

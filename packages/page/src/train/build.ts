@@ -3,7 +3,7 @@ import { generatePages, loadArticles } from "./generate.js";
 import { type Example, generatedExample, realExamples, SeenCounter } from "./train.js";
 
 /** How many made-up portals and plain documents join the real pages. */
-export const GENERATED = { portals: 300, documents: 300, seed: 11 };
+export const GENERATED = { portals: 250, documents: 150, seed: 11 };
 
 export interface TrainingData {
   pages: DevPage[];

@@ -112,7 +112,8 @@ const PLACES = [
   "Orient",
 ];
 function siteName(r: Rand): string {
-  switch (between(r, 0, 8)) {
+  switch (between(r, 0, 9)) {
+    case 9:
     case 6:
       // an acronym: "CNA", "KTV"
       return Array.from({ length: between(r, 2, 4) }, () => String.fromCharCode(65 + between(r, 0, 25))).join("");
@@ -496,7 +497,8 @@ function makePortal(r: Rand): Portal {
     crlf: chance(r, 0.15),
     titleStyle: pick(r, [0, 0, 0, 1, 2, 2]),
     relatedHeading: chance(r, 0.8) ? fill(pick(r, RELATED_HEADINGS)) : null,
-    itemLayout: between(r, 0, 10),
+    // the sample's own layout (site, age, "- site", headline) is the commonest, as on the portals it comes from
+    itemLayout: chance(r, 0.3) ? 0 : between(r, 1, 10),
     itemGap: pick(r, [0, 1, 2, 2]),
     wrap: chance(r, 0.12) ? between(r, 64, 80) : 0,
     byline: between(r, 0, 4),
@@ -619,6 +621,49 @@ function menuLines(b: Builder, p: Portal, items: string[]): void {
   for (const m of items) b.add(`${p.bullet}${m}`, Label.pre);
 }
 
+const NEWSLETTER_PROSE = [
+  "Get the best of {site} delivered to your inbox every morning. Sign up for our newsletter today.",
+  "We use cookies to personalise content and ads, and to analyse our traffic. By continuing to use this site you agree to our use of cookies.",
+  "Support independent journalism: become a member of {site} for less than the price of a coffee a week.",
+  "This article is part of our free coverage. To read more stories like it, subscribe to {site} now.",
+  "Have a story idea or a tip? Write to our newsroom and we will get back to you within a day.",
+];
+
+function authorBio(r: Rand, b: Builder, p: Portal): void {
+  const who = person(r);
+  if (chance(r, 0.6)) b.add(pick(r, ["About the author", "The author", "About the writer", who]), Label.post, 1);
+  b.add(
+    `${who} is a ${pick(r, ["reporter", "correspondent", "senior writer", "editor"])} at ${p.name}, covering ${pick(r, SECTIONS).toLowerCase()} and ${pick(r, SECTIONS).toLowerCase()}. ${pick(r, ["Follow them on social media.", "Contact them by email.", "They joined in 2019.", ""])}`.trim(),
+    Label.post,
+  );
+}
+
+/** A comment section: a count, then names, ages, the comments themselves (prose) and reply buttons. */
+function comments(r: Rand, b: Builder, from: Article[]): void {
+  b.add(pick(r, ["Comments", "Comments (3)", "3 comments", "Join the discussion", "Reader comments"]), Label.post, 1);
+  for (const a of from) {
+    const user = `${pick(r, NAMES).toLowerCase()}${chance(r, 0.5) ? between(r, 1, 999) : ""}`;
+    b.add(chance(r, 0.5) ? `${user} says:` : user, Label.post, pick(r, [0, 1]));
+    b.add(chance(r, 0.5) ? age(r) : date(r), Label.post);
+    const sentence = (a.paragraphs[between(r, 0, a.paragraphs.length - 1)] ?? "")
+      .split(/(?<=[.!?])\s/)
+      .slice(0, between(r, 1, 3))
+      .join(" ");
+    if (sentence) b.add(sentence, Label.post);
+    if (chance(r, 0.5)) b.add(pick(r, ["Reply", "Report", "Like"]), Label.post);
+  }
+}
+
+/** Teasers with no source line: a headline and its first sentence, links to other stories. */
+function teasers(r: Rand, b: Builder, p: Portal, from: Article[]): void {
+  b.add(pick(r, RELATED_HEADINGS).replace("{site}", p.name), Label.post, 1);
+  for (const a of from) {
+    b.add(a.title, Label.post, pick(r, [0, 1]));
+    const first = (a.paragraphs[0] ?? "").split(/(?<=[.!?])\s/)[0];
+    if (first && chance(r, 0.7)) b.add(first, Label.post);
+  }
+}
+
 /** One page of a portal: chrome, the article, chrome, related items, footer. */
 function makePage(r: Rand, p: Portal, main: Article, others: Article[]): GeneratedPage {
   const b = new Builder();
@@ -672,6 +717,11 @@ function makePage(r: Rand, p: Portal, main: Article, others: Article[]): Generat
   if (chance(r, 0.3)) b.add(`— ${pick(r, AGENCIES)}`, Label.body);
   b.gap(pick(r, [0, 0, 1, 2]));
   for (const c of p.endChrome) b.add(c, Label.post, chance(r, 0.3) ? 1 : 0);
+  // prose that is not the article: what real pages put after it, and what a model must not take for text
+  if (chance(r, 0.25)) authorBio(r, b, p);
+  if (chance(r, 0.2)) b.add(pick(r, NEWSLETTER_PROSE).replace("{site}", p.name), Label.post, 1);
+  if (chance(r, 0.3)) comments(r, b, others.slice(-3));
+  if (chance(r, 0.25)) teasers(r, b, p, others.slice(-4, -1));
   const items = others.slice(1, 1 + between(r, 0, 5));
   if (items.length > 0) {
     if (p.relatedHeading) b.add(p.relatedHeading, Label.post, pick(r, [0, 1]));

@@ -8,7 +8,7 @@ import { ANY, Label, pageChain } from "../labels.js";
 import { identifyLanguage } from "../language.js";
 import { lineKey } from "../line-key.js";
 import { type Block, textBlocks } from "../lines.js";
-import { type StoredPageModel, storeModel } from "../model.js";
+import { PageModel, type StoredPageModel, storeModel } from "../model.js";
 import { MAX_REMEMBERED_CHARS } from "../read.js";
 import { shapesOf } from "../shape.js";
 import { stopWords } from "../stopwords.js";
@@ -27,6 +27,8 @@ export interface Example {
   masks: Uint32Array;
   /** Pages that share an id fall in one fold (a page's HTML and flattened views). */
   group: string;
+  /** A flattened trafilatura page: its masks from the snippets alone, before a reading of its markup filled the rest. */
+  snippetMasks?: Uint32Array;
 }
 
 function textOf(n: ChildNode): string {
@@ -94,6 +96,7 @@ export function realExamples(page: DevPage, seen: SeenCounter, silver: boolean):
   const html = htmlLayout(page.html).blocks;
   const text = textBlocks(flattenHtml(page.html));
   const textMasks = label(text);
+  const snippetMasks = page.gold === undefined ? Uint32Array.from(textMasks) : undefined;
   if (silver && page.gold === undefined) {
     // where no snippet says, the rule-based reading of the markup labels the flattened lines
     const main = analyseHtml(page.html).extraction.documents.find((d) => d.role === "main");
@@ -112,8 +115,32 @@ export function realExamples(page: DevPage, seen: SeenCounter, silver: boolean):
       features: features(text, seen.count(group, text)),
       masks: textMasks,
       group: page.id,
+      ...(snippetMasks ? { snippetMasks } : {}),
     },
   ];
+}
+
+/**
+ * The flattened trafilatura pages labelled anew where their snippets do not say: by what a model trained
+ * on the HTML views reads in each page's markup (the markup tells more than its flattened text).
+ */
+export function withMarkupSilver(examples: Example[], model: StoredPageModel): Example[] {
+  const reader = new PageModel(model);
+  const htmlOf = new Map(examples.filter((e) => e.view === "html" && e.page).map((e) => [e.page as DevPage, e]));
+  return examples.map((e) => {
+    const twin = e.page ? htmlOf.get(e.page) : undefined;
+    if (e.view !== "text" || !e.snippetMasks || !twin) return e;
+    const labels = reader.labelNamed(twin.features);
+    let title: string | null = null;
+    const body: string[] = [];
+    labels.forEach((y, i) => {
+      if (y === Label.title && title === null) title = (twin.blocks[i] as Block).text;
+      if (y === Label.body) body.push((twin.blocks[i] as Block).text);
+    });
+    const guess = alignWithGold(e.blocks, body.join("\n"), title);
+    const snip = e.snippetMasks;
+    return { ...e, masks: Uint32Array.from(guess, (m, i) => (snip[i] !== ANY ? (snip[i] as number) : m)) };
+  });
 }
 
 /** A generated page: every line's label is known. */
@@ -132,12 +159,28 @@ export function generatedExample(g: GeneratedPage, seen: SeenCounter, index: num
 export interface TrainOptions {
   epochs: number;
   seed: number;
+  /**
+   * Where the flattened trafilatura pages' labels come from beyond their snippets: the rule-based reading
+   * of their markup (built into the examples), or a model first trained on the HTML views.
+   */
+  silver: "rules" | "model";
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { epochs: 20, seed: 1 };
+export const DEFAULT_TRAIN: TrainOptions = { epochs: 20, seed: 1, silver: "model" };
 
 /** Trains the page model on examples: features enter the map in order of first appearance, so a run is reproducible. */
 export function trainPageModel(examples: Example[], opts: TrainOptions = DEFAULT_TRAIN): StoredPageModel {
+  if (opts.silver === "model") {
+    const markup = trainOnce(
+      examples.filter((e) => e.view === "html"),
+      opts,
+    );
+    return trainOnce(withMarkupSilver(examples, markup), opts);
+  }
+  return trainOnce(examples, opts);
+}
+
+function trainOnce(examples: Example[], opts: TrainOptions): StoredPageModel {
   const chain = new LinearChain(pageChain);
   const fmap = new FeatureMap();
   const seqs = examples.map((e) => toSequence(e, fmap, true));
