@@ -15,16 +15,19 @@ const present =
 if (!present) console.log(`skipping the page model's training tests: ${shared}/data has no dev sets`);
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
-/** The training run and the cross-validation share one preparation of the pages (about half the time). */
+/**
+ * The training run and a cross-validation share one preparation of the pages. The full 5-fold figures
+ * take `pnpm bench` or `pnpm train:page --cv` (minutes); here 2 folds check the floors in a third of the time.
+ */
 describe.skipIf(!present)("the page model", () => {
   let data: TrainingData;
   let cv: CrossValidation;
   beforeAll(async () => {
     data = buildTrainingData(shared) as TrainingData;
-    cv = await crossValidate(data.examples, 5, (m, e) => new PageModel(m).labelNamed(e.features));
+    cv = await crossValidate(data.examples, 2, (m, e) => new PageModel(m).labelNamed(e.features));
     const f = (x: number) => x.toFixed(4);
     console.log(
-      `page model, 5-fold cross-validation: html ae ${f(cv.html.ae.f1)} te ${f(cv.html.te.f1)}, flattened ae ${f(cv.text.ae.f1)} te ${f(cv.text.te.f1)}`,
+      `page model, 2-fold cross-validation: html ae ${f(cv.html.ae.f1)} te ${f(cv.html.te.f1)}, flattened ae ${f(cv.text.ae.f1)} te ${f(cv.text.te.f1)}`,
     );
   }, 900_000);
 
@@ -48,5 +51,5 @@ describe.skipIf(!present)("the page model", () => {
   });
 });
 
-/** What the model reaches now, less noise between runs of the folds: a regression fails CI. */
-const FLOORS = { textAe: 0.86, textTe: 0.85, htmlAe: 0.95, htmlTe: 0.9 };
+/** What the model reaches in 2 folds now (5 folds score about the same), less the noise of a fold: a regression fails CI. */
+const FLOORS = { textAe: 0.87, textTe: 0.85, htmlAe: 0.94, htmlTe: 0.9 };
