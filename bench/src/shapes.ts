@@ -118,8 +118,10 @@ export const SHAPES: Shape[] = [
     make: (n) => ({
       name: "names.txt",
       text: Array.from(
-        { length: Math.ceil(n / 60) },
-        (_, i) => `Peter Hall${i % 97} met Maria Lopez${i % 89} and Hall in Oslo. `,
+        { length: Math.ceil(n / 88) },
+        // plain English around the names: a text the language identifier cannot place is not given to the English model
+        (_, i) =>
+          `Peter Hall${i % 97} told Maria Lopez${i % 89} that the meeting with Hall in Oslo would be on Monday. `,
       ).join(""),
     }),
   },
