@@ -101,6 +101,7 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
     return out;
   };
   const best = a.best;
+  const levels = bestLevels(best);
   return a.blocks.map((b, i) => {
     const v = a.verdicts[i];
     const f: string[] = [`tag=${b.owner.name}`];
@@ -132,6 +133,7 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
       up = parentOf(up);
     }
     if (best) {
+      f.push(...lcaFeatures(b.owner, best, levels, a));
       if (isBelow(b.owner, best)) f.push("best:inside");
       else if (a.roots.some((r) => r !== best && (r === b.owner || isBelow(b.owner, r)))) f.push("best:sibling");
       else if (isBelow(best, parentOf(b.owner) ?? b.owner)) f.push("best:near");
@@ -146,6 +148,95 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
       if (v.inMain && !v.reason && !v.edge && !v.title) f.push("h=kept");
     }
     return f;
+  });
+}
+
+/** The chosen container and its ancestors, each with its height above the container. */
+function bestLevels(best: Element | null): Map<Element, number> {
+  const levels = new Map<Element, number>();
+  let up = 0;
+  for (let el: Element | null = best; el && up < 40; up++) {
+    levels.set(el, up);
+    el = parentOf(el);
+  }
+  return levels;
+}
+
+/**
+ * The lowest common ancestor of a block and the chosen container: how many levels above the container it
+ * is, and how much of its prose the container holds (text beside the container in a box that holds little
+ * else is likely more of the article; a box that is the whole page says nothing).
+ */
+function lcaFeatures(owner: Element, best: Element, levels: Map<Element, number>, a: HtmlAnalysis): string[] {
+  let el: Element | null = owner;
+  for (let d = 0; el && d < 40; d++) {
+    const k = levels.get(el);
+    if (k !== undefined) {
+      if (k === 0) return ["lca:0"];
+      const s = a.stats.get(el);
+      const bs = a.stats.get(best);
+      const held = s && bs && s.prose > 0 ? bs.prose / s.prose : 1;
+      const heldChars = s && bs && s.chars > 0 ? bs.chars / s.chars : 1;
+      return [`lca:${Math.min(4, k)}`, `lca:${Math.min(4, k)}p${share(held)}`, `lca:c${share(heldChars)}`];
+    }
+    el = parentOf(el);
+  }
+  return ["lca:none"];
+}
+
+/**
+ * Where each block stands relative to the page's prose parent: the element whose children hold the most
+ * characters of prose paragraphs (an article's paragraphs are siblings; chrome inside the article sits in
+ * boxes of its own, deeper down or beside them). One pass over the blocks and their few nearest ancestors.
+ */
+function proseParentFeatures(a: HtmlAnalysis): string[][] {
+  const mass = new Map<Element, number>();
+  const ownerTag = new Map<string, number>();
+  for (const b of a.blocks) {
+    const chars = b.text.length;
+    if (chars < 80 || b.linkChars > 0.25 * chars) continue;
+    const p = parentOf(b.owner);
+    if (p) mass.set(p, (mass.get(p) ?? 0) + chars);
+    ownerTag.set(b.owner.name, (ownerTag.get(b.owner.name) ?? 0) + chars);
+  }
+  let parent: Element | null = null;
+  let most = 0;
+  for (const [el, m] of mass)
+    if (m > most) {
+      most = m;
+      parent = el;
+    }
+  let tag = "";
+  let mostTag = 0;
+  for (const [t, m] of ownerTag)
+    if (m > mostTag) {
+      mostTag = m;
+      tag = t;
+    }
+  if (!parent) return a.blocks.map(() => ["pp:none"]);
+  // blocks under the prose parent: the first and last, so a block can be placed before, inside or after them
+  const depth = a.blocks.map((b) => {
+    let el: Element | null = b.owner;
+    for (let d = 0; el && d < 8; d++) {
+      if (el === parent) return d;
+      el = parentOf(el);
+    }
+    return -1;
+  });
+  let first = -1;
+  let last = -1;
+  depth.forEach((d, i) => {
+    if (d > 0) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  });
+  return a.blocks.map((b, i) => {
+    const d = depth[i] as number;
+    const same = b.owner.name === tag ? "t" : "o";
+    const where =
+      d === 1 ? "child" : d > 1 ? `deep${Math.min(3, d)}` : i < first ? "before" : i > last ? "after" : "between";
+    return [`pp:${where}`, `pp:${where}${same}`];
   });
 }
 
@@ -181,6 +272,17 @@ export function htmlLayout(html: string): HtmlLayout {
       lastProse = i;
     }
   });
+  const pp = proseParentFeatures(analysis);
+  // the title: the rules' choice, else the first h1; the blocks between it and the first kept paragraph are its byline, lead and picture
+  let titleAt = analysis.verdicts.findIndex((v) => v.title);
+  if (titleAt < 0) titleAt = analysis.blocks.findIndex((b) => b.owner.name === "h1");
+  const titleFeature = (i: number): string => {
+    if (titleAt < 0) return "tt:none";
+    if (i === titleAt) return "tt:is";
+    if (i < titleAt) return `tt:before${Math.min(3, titleAt - i)}`;
+    if (firstProse >= 0 && i >= firstProse) return "tt:body";
+    return `tt:after${Math.min(6, i - titleAt)}`;
+  };
   const blocks: Block[] = analysis.blocks.map((b, i) => ({
     text: b.text,
     start: b.srcStart,
@@ -190,6 +292,8 @@ export function htmlLayout(html: string): HtmlLayout {
     indent: 0,
     markup: [
       ...(markup[i] as string[]),
+      ...(pp[i] as string[]),
+      titleFeature(i),
       firstProse < 0
         ? "kp:none"
         : i < firstProse

@@ -44,6 +44,9 @@ const SKIP = new Set([
   "video",
   "audio",
   "map",
+  // ruby annotations (furigana) and their fallback brackets: a reading aid, not text of the page
+  "rt",
+  "rp",
 ]);
 
 /** Elements that start a new block of text. */

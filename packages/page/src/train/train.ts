@@ -180,10 +180,22 @@ export function trainPageModel(examples: Example[], opts: TrainOptions = DEFAULT
   return trainOnce(examples, opts);
 }
 
+/** Features seen on fewer pages than this are left out: what one site says would be learned by heart. */
+export const MIN_PAGES = 3;
+
 function trainOnce(examples: Example[], opts: TrainOptions): StoredPageModel {
   const chain = new LinearChain(pageChain);
   const fmap = new FeatureMap();
-  const seqs = examples.map((e) => toSequence(e, fmap, true));
+  const pages = new Map<string, number>();
+  for (const e of examples) {
+    const seen = new Set<string>();
+    for (const fs of e.features) for (const f of fs) seen.add(f);
+    for (const f of seen) pages.set(f, (pages.get(f) ?? 0) + 1);
+  }
+  // ids in order of first appearance among the kept features: a run is reproducible
+  for (const e of examples)
+    for (const fs of e.features) for (const f of fs) if ((pages.get(f) ?? 0) >= MIN_PAGES) fmap.id(f, true);
+  const seqs = examples.map((e) => toSequence(e, fmap, false));
   const w: Weights = chain.train(seqs, fmap.names.length, opts);
   return storeModel(fmap.names, w, chain.rows);
 }
