@@ -63,7 +63,9 @@ export async function siftMainText(
 interface Figures {
   ae: Score;
   te: Score;
-  refused: number;
+  /** Pages with no main document (NO_BODY), of each set. */
+  refusedAe: number;
+  refusedTe: number;
 }
 
 /** Scores texts of the dev pages: the benchmark's metric on article-extraction-dev, the snippets on trafilatura-eval-dev. */
@@ -73,7 +75,8 @@ function figures(pages: DevPage[], text: (p: DevPage) => string | null): Figures
   return {
     ae: scoreExtraction(ae.map((p) => ({ gold: p.gold ?? "", pred: text(p) ?? "" }))),
     te: snippetScore(te.map((p) => countSnippets(text(p) ?? "", p.with ?? [], p.without ?? []))),
-    refused: pages.filter((p) => text(p) === null).length,
+    refusedAe: ae.filter((p) => text(p) === null).length,
+    refusedTe: te.filter((p) => text(p) === null).length,
   };
 }
 
@@ -143,9 +146,9 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     rows.push({
       group: "page",
       name: `${name} pages refused`,
-      value: f.refused,
+      value: f.refusedAe + f.refusedTe,
       unit: "pages",
-      note: `of ${pages.length}`,
+      note: `${f.refusedAe} of ${pages.filter((p) => p.set === "ae").length} article-extraction-dev, ${f.refusedTe} of ${pages.filter((p) => p.set === "te").length} trafilatura-eval-dev`,
     });
   };
   add(
