@@ -32,10 +32,12 @@ export class PageModel {
   readonly chain = new LinearChain(pageChain);
   /** By template number: run-time features are looked up without building their names. */
   private readonly tables: Array<Table | undefined> = [];
-  private readonly w: Float32Array;
+  private readonly w: Float64Array;
   private readonly t: Float64Array;
 
   constructor(stored: StoredPageModel) {
+    // label() adds the nine labels' weights written out, one statement each
+    if (LABELS !== 9) throw new Error(`PageModel.label adds 9 weights a feature; there are ${LABELS} labels`);
     if (stored.labels !== LABELS || stored.rows !== this.chain.rows)
       throw new Error(
         `page model has ${stored.labels} labels and ${stored.rows} rows; this code reads ${LABELS} and ${this.chain.rows}`,
@@ -68,7 +70,7 @@ export class PageModel {
     const combined = new Float64Array(f * LABELS);
     for (let id = 0; id < f; id++)
       this.chain.combine(rows.subarray(id * R, id * R + R), 1, combined.subarray(id * LABELS, id * LABELS + LABELS));
-    this.w = Float32Array.from(combined);
+    this.w = combined;
     this.t = Float64Array.from(stored.t);
   }
 
@@ -110,8 +112,17 @@ export class PageModel {
           id = value >= -1 && value + 1 < nums.length ? (nums[value + 1] as number) : -1;
         } else id = table.words.get(value) ?? -1;
         if (id < 0) return;
-        const base = id * LABELS;
-        for (let y = 0; y < LABELS; y++) em[at + y] = (em[at + y] as number) + (w[base + y] as number);
+        const b = id * LABELS;
+        // the nine labels written out: this is the reader's innermost loop
+        em[at] = (em[at] as number) + (w[b] as number);
+        em[at + 1] = (em[at + 1] as number) + (w[b + 1] as number);
+        em[at + 2] = (em[at + 2] as number) + (w[b + 2] as number);
+        em[at + 3] = (em[at + 3] as number) + (w[b + 3] as number);
+        em[at + 4] = (em[at + 4] as number) + (w[b + 4] as number);
+        em[at + 5] = (em[at + 5] as number) + (w[b + 5] as number);
+        em[at + 6] = (em[at + 6] as number) + (w[b + 6] as number);
+        em[at + 7] = (em[at + 7] as number) + (w[b + 7] as number);
+        em[at + 8] = (em[at + 8] as number) + (w[b + 8] as number);
       },
     });
     return this.decode(em, n);

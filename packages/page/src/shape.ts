@@ -53,6 +53,42 @@ const BULLET = /^(?:[*\-•·▪◦●–—]\s|\d{1,3}[.)]\s)/u;
 /** Stop words are short: longer words are not looked up. */
 const MAX_STOP_LENGTH = 14;
 
+// Words are matched against the stop words by a hash of their lower-case code units, so the scan makes
+// no string for a word (it made two per word: most of the page reader's garbage). Two 32-bit FNV-1a
+// hashes make a 53-bit key: a collision between a word and a stop word is not expected in any page.
+const NO_LOWER = 0xffff;
+const LOWER = new Uint16Array(65536);
+/** The lower case of a code unit, or NO_LOWER where it is not one code unit of its own (final sigma, İ). */
+function lowerOf(c: number): number {
+  let l = LOWER[c] as number;
+  if (l === 0) {
+    const lo = String.fromCharCode(c).toLowerCase();
+    l = lo.length === 1 && c !== 0x3a3 ? lo.charCodeAt(0) : NO_LOWER;
+    LOWER[c] = l;
+  }
+  return l;
+}
+const hashKey = (h1: number, h2: number) => (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
+function wordKey(word: string): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x050c5d1f;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 13);
+  }
+  return hashKey(h1, h2);
+}
+const stopKeys = new WeakMap<Set<string>, Set<number>>();
+function keysOf(stopWords: Set<string>): Set<number> {
+  let keys = stopKeys.get(stopWords);
+  if (!keys) {
+    keys = new Set([...stopWords].map((w) => wordKey(w.toLowerCase())));
+    stopKeys.set(stopWords, keys);
+  }
+  return keys;
+}
+
 /** One pass over the text: words, stop words, capitals, digits, punctuation. */
 export function shapeOf(text: string, stopWords: Set<string>): Shape {
   const n = text.length;
@@ -65,8 +101,10 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
   let commas = 0;
   let longestWord = 0;
   let firstWord = "";
-  let lastWord = "";
+  let lastStart = -1;
+  let lastEnd = -1;
   const shortWords: string[] = [];
+  const stopKeySet = keysOf(stopWords);
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -80,6 +118,10 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     const start = i;
     let wordLetters = 0;
     let j = i;
+    // the hashes of the word's lower case, as far as MAX_STOP_LENGTH; plain: no code unit without one
+    let h1 = 0x811c9dc5;
+    let h2 = 0x050c5d1f;
+    let plain = true;
     while (j < n) {
       const d = text.charCodeAt(j);
       const kd = d < 128 ? (d >= 97 && d <= 122 ? 1 : d >= 65 && d <= 90 ? 2 : d >= 48 && d <= 57 ? 4 : 5) : classOf(d);
@@ -91,6 +133,12 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
           if (kd === 2) upper++;
         }
       } else if (!JOINERS.has(d)) break;
+      if (j - start < MAX_STOP_LENGTH) {
+        const l = d < 128 ? (d >= 65 && d <= 90 ? d + 32 : d) : lowerOf(d);
+        if (l === NO_LOWER) plain = false;
+        h1 = Math.imul(h1 ^ l, 0x01000193);
+        h2 = Math.imul(h2 ^ l, 0x01000193) ^ (h2 >>> 13);
+      }
       j++;
     }
     words++;
@@ -98,16 +146,18 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     if (len > longestWord) longestWord = len;
     if (k === 2) capitalised++;
     if (len <= MAX_STOP_LENGTH) {
-      const w = text.slice(start, j).toLowerCase();
-      if (stopWords.has(w)) stops++;
+      if (plain ? stopKeySet.has(hashKey(h1, h2)) : stopWords.has(text.slice(start, j).toLowerCase())) stops++;
       if (wordLetters === len && len >= 2) {
-        if (firstWord === "") firstWord = w;
-        lastWord = w;
-        if (words <= 4) shortWords.push(w);
+        // the words kept as strings: the first, the last (sliced once the scan is done), a short block's
+        if (firstWord === "") firstWord = text.slice(start, j).toLowerCase();
+        lastStart = start;
+        lastEnd = j;
+        if (words <= 4) shortWords.push(text.slice(start, j).toLowerCase());
       }
     }
     i = j;
   }
+  const lastWord = lastStart < 0 ? "" : text.slice(lastStart, lastEnd).toLowerCase();
   let end = n - 1;
   while (end >= 0 && CLOSERS.has(text.charCodeAt(end))) end--;
   const last = text.charCodeAt(end);
