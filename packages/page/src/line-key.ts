@@ -5,17 +5,58 @@ const NEEDS_GENERAL =
 
 /** The key a line is remembered under across pages: case, spacing and digits folded, hashed (safe as a KV key token). */
 export function lineKey(text: string): string {
-  // plain ASCII (most chrome) is folded in one pass; anything else is normalised first
-  const folded = ASCII.test(text) || !NEEDS_GENERAL.test(text) ? foldAscii(text) : foldAny(text);
-  // two 32-bit FNV-1a hashes with different offsets: 64 bits, plenty for lines of one source
+  // plain ASCII (most chrome) is folded into a buffer and hashed from it, with no string made
+  if (ASCII.test(text)) {
+    if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
+    return hashCodes(buffer, foldAsciiCodes(text, buffer));
+  }
+  // anything else is normalised first
+  const folded = NEEDS_GENERAL.test(text) ? foldAny(text) : foldAscii(text);
+  if (buffer.length < folded.length) buffer = new Uint16Array(folded.length * 2);
+  for (let i = 0; i < folded.length; i++) buffer[i] = folded.charCodeAt(i);
+  return hashCodes(buffer, folded.length);
+}
+
+let buffer = new Uint16Array(256);
+
+/** Two 32-bit FNV-1a-style hashes with different offsets: 64 bits, plenty for lines of one source. */
+function hashCodes(codes: Uint16Array, length: number): string {
   let h1 = 0x811c9dc5;
-  let h2 = 0x01000193 ^ folded.length;
-  for (let i = 0; i < folded.length; i++) {
-    const c = folded.charCodeAt(i);
+  let h2 = 0x01000193 ^ length;
+  for (let i = 0; i < length; i++) {
+    const c = codes[i] as number;
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
   return hex8(h1 >>> 0) + hex8(h2 >>> 0);
+}
+
+/** `foldAscii` of ASCII text into `out`; returns the folded length. */
+function foldAsciiCodes(text: string, out: Uint16Array): number {
+  let n = 0;
+  let space = false;
+  let digit = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      space = n > 0;
+      digit = false;
+      continue;
+    }
+    if (space) {
+      out[n++] = 32;
+      space = false;
+    }
+    if (c >= 48 && c <= 57) {
+      if (!digit) out[n++] = 48;
+      digit = true;
+      continue;
+    }
+    digit = false;
+    if (c >= 65 && c <= 90) c += 32;
+    out[n++] = c;
+  }
+  return n;
 }
 
 const HEX = "0123456789abcdef";
