@@ -66,6 +66,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   }
   const model = opts.model ?? pageModel();
   const labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
+  titleWithoutBody(labels);
   const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
   // what the memory said is part of why: a reader of the output can see a line was dropped as a site's recurring chrome
   if (ctx.seen)
@@ -77,6 +78,15 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
 }
 
 /** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
+/**
+ * A title with no text under it is the text: a file of a line or two ("Bananas are yellow.") has no
+ * page around it, and what reads as a headline is all there is to keep.
+ */
+function titleWithoutBody(labels: Int32Array): void {
+  if (labels.includes(Label.body) || !labels.includes(Label.title)) return;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === Label.title) labels[i] = Label.body;
+}
+
 function sampleText(blocks: Block[]): string {
   const longest = blocks
     .map((b, i) => ({ i, len: b.text.length }))

@@ -144,6 +144,13 @@ describe("segmentFile on text pages of the same shape", () => {
       "Third paragraph.",
     ]);
   });
+
+  it("keeps a file of one short line, which the model may read as a headline, as its text", async () => {
+    for (const line of ["Lena Fischer lives in Berlin.", "Bananas are yellow.", "Hello world"]) {
+      const docs = await segmentText(`${line}\n`);
+      expect(docs.map((d) => d.text)).toEqual([line]);
+    }
+  });
 });
 
 describe("segmentFile on a page whose own article carries a byline and a date", () => {
