@@ -43,9 +43,13 @@ export class NatsUnreachableError extends UnavailableError {
   override name = "NatsUnreachableError";
   constructor(url: string, opts: ErrorOptions = {}) {
     const reason = opts.cause instanceof Error ? ` (${opts.cause.message})` : "";
+    // a server that answers but refuses us needs credentials or TLS settings, not a start
+    const refused = /authori|authentication|certificate|tls|ssl/i.test(reason);
     super(
-      "NATS_UNREACHABLE",
-      `no NATS server answers at ${url}${reason}: start the pipeline with \`pnpm start\`, or set NATS_URL`,
+      refused ? "NATS_REFUSED" : "NATS_UNREACHABLE",
+      refused
+        ? `NATS at ${url} refused the connection${reason}: check NATS_USER/NATS_PASSWORD, NATS_TOKEN, NATS_CREDS, NATS_NKEY and NATS_TLS_*`
+        : `no NATS server answers at ${url}${reason}: start the pipeline with \`pnpm start\`, or set NATS_URL`,
       opts,
     );
   }

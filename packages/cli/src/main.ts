@@ -108,7 +108,7 @@ Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then t
     .addHelpText("after", "\nReads NATS_URL (default nats://127.0.0.1:4222).")
     .action(async (opts: { json?: boolean; watch?: boolean; interval: string }) => {
       const { formatStatus, readStatus, watchStatus } = await import("./status.js");
-      const natsUrl = process.env.NATS_URL ?? "nats://127.0.0.1:4222";
+      const natsUrl = await natsConfig();
       const seconds = Number(opts.interval);
       if (!Number.isFinite(seconds) || seconds <= 0)
         throw new UsageError("BAD_INTERVAL", `--interval ${opts.interval}: give a number of seconds above 0`);
@@ -130,6 +130,17 @@ Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then t
     });
 
   return program;
+}
+
+/** NATS_URL, credentials and TLS from the environment, as the services read them. */
+async function natsConfig() {
+  const { ConfigError, loadConfig, NatsEnv } = await import("@sift/runtime");
+  try {
+    return loadConfig(NatsEnv, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError("BAD_SETTING", oneLine(err.message));
+    throw err;
+  }
 }
 
 // read from argv too: when parsing fails, commander has not set the option yet

@@ -2,6 +2,7 @@ import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, jetstreamM
 import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { Buckets, Consumers, FileState, Streams } from "@sift/contracts";
+import { type NatsConfig, NatsEnv, natsConnectOptions, redactUrl } from "@sift/runtime";
 import { CliError, NatsUnreachableError, NotProvisionedError } from "./errors.js";
 
 export interface StageStatus {
@@ -22,18 +23,28 @@ export interface PipelineStatus {
   files: Record<FileState["state"], number>;
 }
 
-/** Connects to NATS for `sift status`; a server that does not answer is a one-line error. */
-export async function connectForStatus(natsUrl: string): Promise<NatsConnection> {
+/** Where the operator commands connect: a NATS_URL alone, or everything NatsEnv reads (credentials, TLS). */
+export type NatsTarget = string | NatsConfig;
+
+const configOf = (t: NatsTarget): NatsConfig => (typeof t === "string" ? NatsEnv.parse({ NATS_URL: t }) : t);
+
+/** NATS_URL as it may be shown: without a password in it. */
+export const shownUrl = (t: NatsTarget): string => redactUrl(configOf(t).NATS_URL);
+
+/** Connects to NATS for the operator commands; a server that does not answer (or refuses) is a one-line error. */
+export async function connectForStatus(target: NatsTarget, name = "sift-status"): Promise<NatsConnection> {
+  const opts = natsConnectOptions(configOf(target));
   try {
-    return await connect({ servers: natsUrl.split(","), timeout: 3000, name: "sift-status" });
+    return await connect({ ...opts, timeout: 3000, name });
   } catch (err) {
-    throw new NatsUnreachableError(natsUrl, { cause: err });
+    throw new NatsUnreachableError(shownUrl(target), { cause: err });
   }
 }
 
 /** Per stage: pending, in flight, redelivered, pulling; dead letters; files by state. */
-export async function readStatus(natsUrl: string): Promise<PipelineStatus> {
-  const nc = await connectForStatus(natsUrl);
+export async function readStatus(target: NatsTarget): Promise<PipelineStatus> {
+  const nc = await connectForStatus(target);
+  const natsUrl = shownUrl(target);
   try {
     return await statusOf(nc, natsUrl);
   } finally {
@@ -112,14 +123,15 @@ export interface WatchOptions {
  * `sift status --watch`: a fresh status every `intervalMs` until `signal` aborts. A server that goes away
  * (or is not there yet) shows as its one-line error, and the watch goes on.
  */
-export async function watchStatus(natsUrl: string, o: WatchOptions): Promise<void> {
+export async function watchStatus(target: NatsTarget, o: WatchOptions): Promise<void> {
+  const natsUrl = shownUrl(target);
   let nc: NatsConnection | undefined;
   try {
     while (!o.signal.aborted) {
       const at = new Date();
       let frame: string;
       try {
-        nc ??= await connectForStatus(natsUrl);
+        nc ??= await connectForStatus(target);
         const status = await statusOf(nc, natsUrl);
         frame = o.json
           ? `${JSON.stringify({ at: at.toISOString(), ...status })}\n`

@@ -4,6 +4,7 @@ import { createServer, connect as tcpConnect } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { ConfigError, natsServers, redactUrl, seedAddress } from "@sift/runtime";
 import { prettyFactory } from "pino-pretty";
 import { ExitCode, UnavailableError, UsageError } from "./errors.js";
 
@@ -78,11 +79,16 @@ export function graceOf(value: string | undefined): number {
   return ms;
 }
 
-/** True when something at host:port speaks NATS (sends an INFO line). */
-export function natsAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const { hostname, port } = new URL(url.split(",")[0]?.replace(/^nats:/, "http:") ?? "");
+/** True when something at one of the seeds of `url` speaks NATS (sends an INFO line). */
+export async function natsAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
+  const seeds = natsServers(url).map(seedAddress);
+  const answers = await Promise.all(seeds.map((s) => seedAnswers(s.host, s.port, timeoutMs)));
+  return answers.some(Boolean);
+}
+
+function seedAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((done) => {
-    const socket = tcpConnect({ host: hostname, port: Number(port || 4222) });
+    const socket = tcpConnect({ host, port });
     const finish = (ok: boolean) => {
       socket.destroy();
       done(ok);
@@ -166,6 +172,12 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
       throw new UnavailableError("NOT_BUILT", `services/${s} is not built: run \`pnpm build\` first`);
   }
   const natsUrl = env.NATS_URL ?? "nats://127.0.0.1:4222";
+  try {
+    natsServers(natsUrl).map(seedAddress);
+  } catch (err) {
+    throw err instanceof ConfigError ? new UsageError("BAD_NATS_URL", err.message) : err;
+  }
+  const shown = redactUrl(natsUrl);
   const dataDir = resolve(env.SIFT_DATA_DIR ?? "./data");
   const graceMs = graceOf(env.SHUTDOWN_GRACE_MS);
   const plan = planChildren(parseScale(scaleSpecs, env.SIFT_SCALE), env.HTTP_PORT);
@@ -266,23 +278,24 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
     await finished;
     return exitCode;
   }
-  if (answers) say("using NATS", { url: natsUrl });
+  if (answers) say("using NATS", { url: shown });
   else {
     const bin = onPath("nats-server");
     if (!bin)
       throw new UnavailableError(
         "NO_NATS",
-        `no NATS server answers at ${natsUrl}, and nats-server is not installed: \`apt-get install nats-server\`, ` +
+        `no NATS server answers at ${shown}, and nats-server is not installed: \`apt-get install nats-server\`, ` +
           "or `docker run -p 4222:4222 nats:2.10 -js`, or point NATS_URL at a server with JetStream",
       );
-    const { hostname, port } = new URL((natsUrl.split(",")[0] ?? natsUrl).replace(/^nats:/, "http:"));
+    // with several seeds and none up, one local server takes the first seed's address
+    const { host: hostname, port } = seedAddress(natsServers(natsUrl)[0] ?? natsUrl);
     const store = join(dataDir, "nats");
     mkdirSync(store, { recursive: true });
     const keeper = join(here, "keeper.js");
     // when the supervisor dies, the keeper gives the services their grace before it stops the broker
     nats = spawn(
       process.execPath,
-      [keeper, String(graceMs + KILL_MARGIN_MS), bin, "-a", hostname, "-p", port || "4222", "-js", "-sd", store],
+      [keeper, String(graceMs + KILL_MARGIN_MS), bin, "-a", hostname, "-p", String(port), "-js", "-sd", store],
       { stdio: ["ignore", "pipe", "pipe", "ipc"], detached: true },
     );
     pipeLines(nats, "nats", out);
@@ -296,9 +309,9 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
     }
     if (!(await natsAnswers(natsUrl))) {
       await stopProcesses([nats], 5_000, "nats-server");
-      throw new UnavailableError("NATS_DID_NOT_START", `started ${bin}, but nothing answers at ${natsUrl}`);
+      throw new UnavailableError("NATS_DID_NOT_START", `started ${bin}, but nothing answers at ${shown}`);
     }
-    say("started nats-server", { store, url: natsUrl });
+    say("started nats-server", { store, url: shown });
   }
 
   const run = (c: ChildPlan, delayMs = 0) => {

@@ -7,9 +7,49 @@ export class ConfigError extends Error {
 
 const ms = z.coerce.number().int().positive();
 
+const path = z.string().min(1).optional();
+
+/** How to reach NATS: seeds, credentials, TLS. Every service and the `sift` command read these. */
+export const NatsEnv = z.object({
+  /** One or more seeds, comma-separated (`nats://a:4222,nats://b:4222`, or `host:port`). */
+  NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  NATS_USER: z.string().min(1).optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_TOKEN: z.string().min(1).optional(),
+  /** A `.creds` file (user JWT and nkey seed), as `nsc` writes it. */
+  NATS_CREDS: path,
+  /** A file holding an nkey seed (`SU…`). */
+  NATS_NKEY: path,
+  /** CA that signed the server's certificate; set, the connection requires TLS. */
+  NATS_TLS_CA: path,
+  /** Client certificate and key, for a server that verifies clients. */
+  NATS_TLS_CERT: path,
+  NATS_TLS_KEY: path,
+});
+export type NatsConfig = z.infer<typeof NatsEnv>;
+
+const days = z.coerce.number().positive();
+const bytes = z.coerce.number().int().nonnegative();
+
 /** What every service reads from the environment. */
 export const BaseEnv = z.object({
-  NATS_URL: z.string().default("nats://127.0.0.1:4222"),
+  ...NatsEnv.shape,
+  /** Copies of every stream, KV bucket and object store (1, 3 or 5; more than 1 needs a cluster). */
+  SIFT_REPLICAS: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 1 || n === 3 || n === 5, "SIFT_REPLICAS is 1, 3 or 5 (an odd count, for a quorum)")
+    .default(1),
+  /** Days SIFT_RESULTS keeps tagged documents and completions for replay. */
+  SIFT_RESULTS_DAYS: days.default(7),
+  /** Bytes SIFT_RESULTS may hold (0: no limit); the oldest go first. */
+  SIFT_RESULTS_MAX_BYTES: bytes.default(0),
+  /** Days SIFT_DLQ keeps dead letters. */
+  SIFT_DLQ_DAYS: days.default(30),
+  /** Bytes SIFT_DLQ may hold (0: no limit). */
+  SIFT_DLQ_MAX_BYTES: bytes.default(0),
+  /** Days a page stays in the segmenter's line memory (`sift-lines`). */
+  SIFT_LINES_DAYS: days.default(90),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   /** Port of /healthz, /readyz and /metrics; 0 picks a free one (logged at start). */
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),

@@ -6,6 +6,8 @@ export {
   type LimitsConfig,
   LimitsEnv,
   loadConfig,
+  type NatsConfig,
+  NatsEnv,
   type WorkConfig,
   WorkEnv,
 } from "./config.js";
@@ -31,9 +33,18 @@ export { type HealthServer, startHealthServer } from "./http.js";
 export { createLogger, defaultInstance, type Logger } from "./logger.js";
 export { Publisher } from "./messaging.js";
 export { createMetrics, type StageMetrics } from "./metrics.js";
-export { connectDelayMs, connectNats } from "./nats.js";
-export { type ConsumerOptions, type ProvisionOptions, provisionConsumer, provisionStreams } from "./provision.js";
-export { exitOnStartupError, type Service, startService, VERSION } from "./service.js";
+export { connectDelayMs, connectNats, natsConnectOptions, natsServers, redactUrl, seedAddress } from "./nats.js";
+export {
+  type ConsumerOptions,
+  kvStream,
+  objStream,
+  ProvisionError,
+  type ProvisionOptions,
+  provisionConsumer,
+  provisionedStreams,
+  provisionStreams,
+} from "./provision.js";
+export { exitOnStartupError, provisionOptions, type Service, startService, VERSION } from "./service.js";
 export { exitWithParent, onShutdown } from "./shutdown.js";
 export {
   documentMessage,

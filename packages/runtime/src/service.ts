@@ -8,7 +8,7 @@ import { createLogger, defaultInstance, type Logger } from "./logger.js";
 import { Publisher } from "./messaging.js";
 import { createMetrics, type StageMetrics } from "./metrics.js";
 import { connectNats } from "./nats.js";
-import { provisionStreams } from "./provision.js";
+import { ProvisionError, type ProvisionOptions, provisionStreams } from "./provision.js";
 import { exitWithParent, onShutdown } from "./shutdown.js";
 
 export const VERSION = "0.1.0";
@@ -39,12 +39,8 @@ export async function startService<S extends z.ZodObject>(o: {
   const instance = config.SIFT_INSTANCE ?? defaultInstance();
   const log = createLogger({ service: o.service, instance, level: config.LOG_LEVEL });
   if (config.SIFT_SUPERVISED) exitWithParent();
-  const nc = await connectNats(config.NATS_URL, `${o.service}-${instance}`, log);
-  await provisionStreams(
-    nc,
-    { duplicateWindowMs: config.DUPLICATE_WINDOW_MS, ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER },
-    log,
-  );
+  const nc = await connectNats(config, `${o.service}-${instance}`, log);
+  await provisionStreams(nc, provisionOptions(config), log);
   const metrics = createMetrics(o.service);
   // not ready until the service says what ready means (a stage: consuming, once its workers are up)
   let readyCheck: () => boolean = () => false;
@@ -72,11 +68,30 @@ export async function startService<S extends z.ZodObject>(o: {
   };
 }
 
+/** What provisioning takes from the environment. */
+export function provisionOptions(config: BaseConfig): ProvisionOptions {
+  return {
+    duplicateWindowMs: config.DUPLICATE_WINDOW_MS,
+    ackWaitMs: config.ACK_WAIT_MS,
+    maxDeliver: config.MAX_DELIVER,
+    replicas: config.SIFT_REPLICAS,
+    resultsDays: config.SIFT_RESULTS_DAYS,
+    resultsMaxBytes: config.SIFT_RESULTS_MAX_BYTES,
+    dlqDays: config.SIFT_DLQ_DAYS,
+    dlqMaxBytes: config.SIFT_DLQ_MAX_BYTES,
+    linesDays: config.SIFT_LINES_DAYS,
+  };
+}
+
 /** The last-resort catch of a service's main(): the logger may not exist yet. */
 export function exitOnStartupError(err: unknown): never {
   // a configuration mistake needs only its message; anything else its stack
   const text =
-    err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    err instanceof ConfigError || err instanceof ProvisionError
+      ? err.message
+      : err instanceof Error
+        ? (err.stack ?? err.message)
+        : String(err);
   process.stderr.write(`${text}\n`);
   process.exit(1);
 }

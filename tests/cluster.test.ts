@@ -1,0 +1,128 @@
+import { createHash } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { Streams } from "@sift/contracts";
+import { createLogger, ProvisionError, provisionedStreams, provisionStreams } from "@sift/runtime";
+import { afterAll, describe, expect, it } from "vitest";
+import { type LocalCluster, startLocalCluster } from "./support/nats-cluster.js";
+import { startLocalNats } from "./support/nats-server.js";
+import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+import { completions } from "./support/results.js";
+import { waitFor } from "./support/wait.js";
+
+const FILES = 80;
+const PROVISION = { duplicateWindowMs: 120_000, ackWaitMs: 3000, maxDeliver: 5 };
+const text = (i: number) =>
+  `Harbour notice ${i}\n\nThe harbour master of Belford said on day ${i} that ferry ${i * 7} would sail late, and Anna Berg of the council agreed.\n`;
+
+describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
+  let cluster: LocalCluster | undefined;
+  let p: Pipeline | undefined;
+  let nc: NatsConnection | undefined;
+  afterAll(async () => {
+    await p?.stopAll();
+    await nc?.close();
+    await cluster?.stop();
+    if (p) removeDir(p.dataDir);
+  });
+
+  const drop = (from: number, to: number) => {
+    for (let i = from; i < to; i++) writeFileSync(join(p!.dir("intake"), `notice-${i}.txt`), text(i));
+  };
+  const workLeader = async () => (await (await jetstreamManager(nc!)).streams.info(Streams.work.name)).cluster?.leader;
+  /** Until the restarted node is back in the meta group and a current replica of the work stream. */
+  const healthy = async () => {
+    try {
+      const info = await (await jetstreamManager(nc!)).streams.info(Streams.work.name);
+      const peers = info.cluster?.replicas ?? [];
+      return Boolean(info.cluster?.leader) && peers.length === 2 && peers.every((r) => r.current && !r.offline);
+    } catch {
+      return false;
+    }
+  };
+
+  it("provisions R3 everywhere and loses or doubles nothing when the meta leader and the work stream's leader are killed", async () => {
+    cluster = await startLocalCluster(3);
+    nc = await connect({ servers: cluster.url.split(","), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const jsm = await jetstreamManager(nc);
+    // what an R1 setup left: provisioning with SIFT_REPLICAS=3 brings it to three copies
+    await provisionStreams(nc, { ...PROVISION, replicas: 1 }, createLogger({ service: "test", level: "silent" }));
+    expect((await jsm.streams.info(Streams.work.name)).config.num_replicas).toBe(1);
+    p = await startPipeline({ natsUrl: cluster.url, env: { SIFT_REPLICAS: "3" } });
+    for (const name of provisionedStreams()) {
+      const info = await jsm.streams.info(name);
+      expect({ name, replicas: info.config.num_replicas }).toEqual({ name, replicas: 3 });
+    }
+
+    drop(0, 30);
+    await waitFor(() => p!.files("output").length >= 5, 60_000, "first outputs");
+    const meta = await cluster.metaLeader();
+    expect(meta).toBeDefined();
+    await cluster.node(meta!).kill();
+    drop(30, 55);
+    await new Promise((r) => setTimeout(r, 2000));
+    await cluster.node(meta!).start();
+    await waitFor(healthy, 30_000, "the meta leader back in the cluster");
+
+    const leader = await workLeader();
+    expect(leader).toBeDefined();
+    await cluster.node(leader!).kill();
+    drop(55, FILES);
+    await new Promise((r) => setTimeout(r, 2000));
+    await cluster.node(leader!).start();
+    await waitFor(healthy, 30_000, "the work stream's leader back in the cluster");
+
+    await p.waitForOutputs(FILES, 90_000);
+    await new Promise((r) => setTimeout(r, 1000)); // room for a wrong second output to appear
+    expect(p.files("output")).toHaveLength(FILES);
+    expect(p.files("failed")).toEqual([]);
+    const done = await completions(nc);
+    const ids = Array.from({ length: FILES }, (_, i) => createHash("sha256").update(text(i)).digest("hex"));
+    expect(ids.map((id) => done.get(id) ?? 0)).toEqual(ids.map(() => 1));
+    expect([...done.values()].reduce((a, b) => a + b, 0)).toBe(FILES);
+    // the restarted nodes took their copies back: still three of everything
+    for (const name of provisionedStreams()) {
+      const info = await jsm.streams.info(name);
+      expect({ name, replicas: info.config.num_replicas, peers: (info.cluster?.replicas?.length ?? 0) + 1 }).toEqual({
+        name,
+        replicas: 3,
+        peers: 3,
+      });
+    }
+  });
+});
+
+describe("SIFT_REPLICAS=3 on a single server", () => {
+  it("stops with the reason when it would create, and says why it keeps one copy when it would resize", async () => {
+    const nats = await startLocalNats();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const silent = createLogger({ service: "test", level: "silent" });
+      const err = await provisionStreams(nc, { ...PROVISION, replicas: 3 }, silent).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ProvisionError);
+      expect((err as Error).message).toMatch(
+        /^SIFT_REPLICAS=3: the server cannot keep 3 copies of SIFT_WORK \(.+\); it takes a cluster of at least 3/,
+      );
+
+      await provisionStreams(nc, { ...PROVISION, replicas: 1 }, silent);
+      const lines: Array<{ msg: string; stream?: string; err?: { message: string } }> = [];
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          lines.push(JSON.parse(String(chunk)));
+          done();
+        },
+      });
+      await provisionStreams(nc, { ...PROVISION, replicas: 3 }, createLogger({ service: "test" }, sink));
+      const refused = lines.filter((l) => l.msg === "stream not resized");
+      expect(refused.map((l) => l.stream).sort()).toEqual(provisionedStreams().sort());
+      for (const l of refused) expect(l.err?.message).toMatch(/^SIFT_REPLICAS=3: the server cannot keep 3 copies/);
+      expect((await (await jetstreamManager(nc)).streams.info(Streams.work.name)).config.num_replicas).toBe(1);
+    } finally {
+      await nc.close();
+      await nats.stop();
+    }
+  });
+});
