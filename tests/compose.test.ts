@@ -24,7 +24,13 @@ describe.skipIf(noDocker !== undefined)("docker compose", () => {
     for (const d of ["intake", "processed", "failed", "output"]) mkdirSync(join(data, d), { recursive: true });
     env = await new DockerComposeEnvironment(repoRoot, "docker-compose.yml")
       .withBuild()
-      .withEnvironment({ SIFT_HOST_DATA: data })
+      // auth is on in compose: the password a .env would give
+      .withEnvironment({
+        SIFT_HOST_DATA: data,
+        NATS_PASSWORD: "compose-test-password",
+        SIFT_UID: String(process.getuid?.() ?? 1000),
+        SIFT_GID: String(process.getgid?.() ?? 1000),
+      })
       // every service, NATS included, has a healthcheck; stage services publish no ports to wait on
       .withDefaultWaitStrategy(Wait.forHealthCheck())
       .up();

@@ -38,17 +38,19 @@ export interface LocalNats {
 }
 
 /** A nats-server with JetStream on a free port and a temporary store, which the test may kill and restart. */
-export async function startLocalNats(o: { maxPayload?: number; port?: number } = {}): Promise<LocalNats> {
+export async function startLocalNats(
+  o: { maxPayload?: number; port?: number /** More lines of server config (auth, TLS). */; conf?: string } = {},
+): Promise<LocalNats> {
   const bin = findNatsServer();
   if (!bin) throw new Error("nats-server is not installed (apt-get install nats-server)");
   const port = o.port ?? (await freePort());
   const storeDir = mkdtempSync(join(tmpdir(), "sift-nats-"));
   let proc: ChildProcess | undefined;
   const args = ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", storeDir];
-  if (o.maxPayload) {
-    // max_payload has no command-line flag
+  if (o.maxPayload || o.conf) {
+    // max_payload, auth and TLS have no command-line flags
     const conf = join(storeDir, "server.conf");
-    writeFileSync(conf, `max_payload: ${o.maxPayload}\n`);
+    writeFileSync(conf, `${o.maxPayload ? `max_payload: ${o.maxPayload}\n` : ""}${o.conf ?? ""}\n`);
     args.push("-c", conf);
   }
   const start = async () => {
