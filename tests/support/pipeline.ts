@@ -47,7 +47,8 @@ export interface Pipeline {
   dataDir: string;
   procs: ServiceProcess[];
   logs(service?: ServiceName): LogLine[];
-  start(service: ServiceName, replica?: number): Promise<ServiceProcess>;
+  /** Starts one more process of `service`; `env` on top of the pipeline's (a raised limit, say). */
+  start(service: ServiceName, replica?: number, env?: Record<string, string>): Promise<ServiceProcess>;
   kill(p: ServiceProcess, signal?: NodeJS.Signals): Promise<void>;
   stopAll(): Promise<void>;
   dir(name: "intake" | "processed" | "failed" | "output"): string;
@@ -79,9 +80,13 @@ export async function startPipeline(o: {
   const procs: ServiceProcess[] = [];
   const env = { ...process.env, ...FAST_ENV, ...o.env, NATS_URL: o.natsUrl, SIFT_DATA_DIR: dataDir, HTTP_PORT: "0" };
 
-  const start = async (service: ServiceName, replica = 1): Promise<ServiceProcess> => {
+  const start = async (
+    service: ServiceName,
+    replica = 1,
+    more: Record<string, string> = {},
+  ): Promise<ServiceProcess> => {
     const proc = spawn(process.execPath, [join(repoRoot, "services", service, "dist", "main.js")], {
-      env: { ...env, SIFT_INSTANCE: `${service}-${replica}` },
+      env: { ...env, ...more, SIFT_INSTANCE: `${service}-${replica}` },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const sp: ServiceProcess = { service, replica, proc, logs: [], exited: false, stopped: false };

@@ -17,6 +17,12 @@ const STAGE_COMMANDS = {
   tag: { input: '{"id","text"}', output: '{"id","entities":[{"start","end","label","canonical"}]}' },
 } as const;
 
+const NATS_HELP = `
+Reads NATS_URL (default nats://127.0.0.1:4222; several seeds comma-separated), NATS_USER/NATS_PASSWORD,
+NATS_TOKEN, NATS_CREDS, NATS_NKEY, NATS_TLS_CA/CERT/KEY, and SIFT_DATA_DIR (default ./data).`;
+
+const dataDir = (): string => process.env.SIFT_DATA_DIR ?? "./data";
+
 /** Builds the `sift` command line; every action sets `result.code`. */
 function createProgram(result: { code: ExitCode }): Command {
   const program = new Command("sift")
@@ -100,15 +106,25 @@ Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then t
 
   program
     .command("status")
-    .summary("what the pipeline is doing: queues per stage, files by state")
-    .description("Per stage: pending, in flight, redelivered, pulling; files by state; dead letters kept.")
+    .summary("what the pipeline is doing, or one file's timeline")
+    .description(
+      "Per stage: pending, in flight, redelivered, pulling; files by state; dead letters kept.\n" +
+        "With a file name or id: that file's timeline across the stages (received, documents tagged, completed, dead letters).",
+    )
+    .argument("[file]", "a file's name or id (8 characters of it are enough)")
     .option("--json", "print JSON instead of a table")
     .option("-w, --watch", "refresh until Ctrl-C")
     .option("--interval <seconds>", "seconds between refreshes with --watch", "2")
-    .addHelpText("after", "\nReads NATS_URL (default nats://127.0.0.1:4222).")
-    .action(async (opts: { json?: boolean; watch?: boolean; interval: string }) => {
-      const { formatStatus, readStatus, watchStatus } = await import("./status.js");
+    .addHelpText("after", NATS_HELP)
+    .action(async (file: string | undefined, opts: { json?: boolean; watch?: boolean; interval: string }) => {
       const natsUrl = await natsConfig();
+      if (file !== undefined) {
+        const { fileTimeline, formatTimeline } = await import("./operate.js");
+        const t = await fileTimeline(natsUrl, file);
+        process.stdout.write(opts.json ? `${JSON.stringify(t, null, 2)}\n` : formatTimeline(t));
+        return;
+      }
+      const { formatStatus, readStatus, watchStatus } = await import("./status.js");
       const seconds = Number(opts.interval);
       if (!Number.isFinite(seconds) || seconds <= 0)
         throw new UsageError("BAD_INTERVAL", `--interval ${opts.interval}: give a number of seconds above 0`);
@@ -127,6 +143,56 @@ Ctrl-C or SIGTERM: intake stops, every stage finishes its in-flight work, then t
       }
       const status = await readStatus(natsUrl);
       process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+    });
+
+  const failed = program
+    .command("failed")
+    .summary("what is in failed/, and taking a file back once its cause is fixed")
+    .description("The files in $SIFT_DATA_DIR/failed/ (default ./data): list them, show one's error, retry one.");
+  failed
+    .command("list")
+    .description("Every file in failed/: its stage, error code, time, file id.")
+    .option("--json", "print JSON instead of a table")
+    .action(async (opts: { json?: boolean }) => {
+      const { formatFailed, listFailed } = await import("./operate.js");
+      const entries = await listFailed(dataDir());
+      process.stdout.write(opts.json ? `${JSON.stringify(entries, null, 2)}\n` : formatFailed(entries));
+    });
+  failed
+    .command("show")
+    .description("The error record of one file in failed/.")
+    .argument("<name>", "its name in failed/, its original name, or its file id")
+    .action(async (name: string) => {
+      const { showFailed } = await import("./operate.js");
+      process.stdout.write(await showFailed(dataDir(), name));
+    });
+  failed
+    .command("retry")
+    .description(
+      "Moves the original back into intake/ and drops its error record: intake takes it again (a failed file is never\n" +
+        "a duplicate). Fix the cause first (a limit, a setting, a model).",
+    )
+    .argument("<name|id>", "its name in failed/, its original name, or its file id")
+    .addHelpText("after", NATS_HELP)
+    .action(async (name: string) => {
+      const { retryFailed } = await import("./operate.js");
+      const back = await retryFailed(await natsConfig(), dataDir(), name);
+      process.stdout.write(`intake/${back}\n`);
+    });
+
+  program
+    .command("reprocess")
+    .summary("take a file processed before through the pipeline again")
+    .description(
+      "Takes a completed file through the pipeline again (a new model, new rules): its original moves from processed/\n" +
+        "back into intake/, marked so that intake does not skip it as a duplicate; its output is written anew.",
+    )
+    .argument("<id>", "the file's id (8 characters of it are enough) or its name")
+    .addHelpText("after", NATS_HELP)
+    .action(async (id: string) => {
+      const { reprocessFile } = await import("./operate.js");
+      const r = await reprocessFile(await natsConfig(), dataDir(), id);
+      process.stdout.write(`intake/${r.name}\n`);
     });
 
   return program;

@@ -36,6 +36,7 @@ export {
   ObjectRef,
   Removal,
   Role,
+  runOf,
   SegmentedDocument,
   SourceMap,
   SourceSpan,

@@ -227,5 +227,20 @@ export const FileState = z.object({
   docs: z.record(z.string(), z.number().int().positive()).optional(),
   /** Output path relative to the data directory, once completed. */
   output: z.string().optional(),
+  /** The run (`runOf` its file) whose documents `docs` holds: a new run starts a new list. */
+  run: z.string().optional(),
+  /** The original's name in processed/, where `sift reprocess` finds it. */
+  storedName: z.string().optional(),
+  /** Set by `sift reprocess`: intake takes these bytes again once, though they were processed before. */
+  reprocess: z.boolean().optional(),
 });
 export type FileState = z.infer<typeof FileState>;
+
+/**
+ * One pass of a file through the pipeline, from its `receivedAt`: part of every message id, so a retry or a
+ * reprocess within JetStream's duplicate window is not taken for a redelivery, while a redelivery still is.
+ */
+export const runOf = (file: { receivedAt: string }): string => {
+  const t = Date.parse(file.receivedAt);
+  return Number.isNaN(t) ? file.receivedAt.replace(/[^0-9A-Za-z]/g, "") : t.toString(36);
+};

@@ -7,6 +7,7 @@ import {
   errorMessage,
   type FileMeta,
   isPermanentError,
+  runOf,
   SiftError,
 } from "@sift/contracts";
 import type { z } from "zod";
@@ -256,16 +257,13 @@ export function withoutEnvelope<T extends Envelope>(m: T): Omit<T, keyof Envelop
   return body;
 }
 
-/** A document a stage produced, as a message whose id (and Nats-Msg-Id) is `<docId>@<service>`. */
+/** A document a stage produced, as a message whose id (and Nats-Msg-Id) is `<docId>@<service>.<run>`. */
 export function documentMessage(
   producer: Producer,
   subject: string,
   schema: z.ZodType,
-  doc: { docId: string; file: { fileId: string } },
+  doc: { docId: string; file: { fileId: string; receivedAt: string } },
 ): Outgoing {
-  return {
-    subject,
-    schema,
-    message: { ...envelope(producer, doc.file.fileId, `${doc.docId}@${producer.service}`), ...doc },
-  };
+  const id = `${doc.docId}@${producer.service}.${runOf(doc.file)}`;
+  return { subject, schema, message: { ...envelope(producer, doc.file.fileId, id), ...doc } };
 }

@@ -3,7 +3,7 @@ import { constants, copyFile, link, lstat, mkdir, readFile, rename, unlink } fro
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
-import { Buckets, type FileMeta, FileReceived, Subjects } from "@sift/contracts";
+import { Buckets, type FileMeta, FileReceived, runOf, Subjects } from "@sift/contracts";
 import {
   dataDirs,
   envelope,
@@ -72,7 +72,8 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   const fileId = createHash("sha256").update(bytes).digest("hex");
   const flog = d.log.child({ fileId, file: c.name });
   const { state: prevState, revision: seenRevision } = await readFileStateEntry(d.kv, fileId);
-  if (prevState && prevState.state !== "failed" && !d.reprocess) {
+  // a failed file dropped again is taken again (`sift failed retry`), as is one `sift reprocess` asked for
+  if (prevState && prevState.state !== "failed" && !prevState.reprocess && !d.reprocess) {
     await mkdir(dirs.processed, { recursive: true });
     await rename(c.path, join(dirs.processed, await freeName(dirs.processed, c.name, fileId)));
     flog.info({ state: prevState.state, firstName: prevState.name, ms: ms(t0) }, "duplicate content, skipped");
@@ -101,7 +102,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
       mtime: c.stats.mtime.toISOString(),
       receivedAt,
     };
-    const id = `${fileId}@intake`;
+    const id = `${fileId}@intake.${runOf({ receivedAt })}`;
     const message = FileReceived.parse({
       ...envelope(d.producer, fileId, id),
       file,
@@ -121,11 +122,11 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   await updateFileState(
     d.kv,
     fileId,
-    () => ({ state: "received", name: c.name, receivedAt }),
-    (s, revision) =>
-      s.state === "completed" || (s.state === "failed" && revision !== seenRevision)
+    () => ({ state: "received", name: c.name, receivedAt, storedName }),
+    ({ reprocess: _r, ...s }, revision) =>
+      revision !== seenRevision && (s.state === "completed" || s.state === "failed")
         ? undefined
-        : { ...s, state: "received", name: c.name, receivedAt },
+        : { ...s, state: "received", name: c.name, receivedAt, storedName },
   );
   flog.info({ mediaType, size: bytes.length, ms: ms(t0) }, "file received");
   return "received";

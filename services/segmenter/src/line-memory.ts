@@ -10,26 +10,71 @@ interface DocLines {
   k: string[];
 }
 
+export interface KvLineMemoryOptions {
+  catchUpMs?: number;
+  /** Pages kept per source: recording one more deletes the oldest (SIFT_LINES_MAX_PAGES). */
+  maxPages?: number;
+}
+
+interface Page {
+  key: string;
+  keys: string[];
+}
+
 /**
  * Line counts shared by every segmenter replica through the `sift-lines` KV bucket: each page is one
  * entry `d.<hash of its source and lines>` (one create per page, and the same page again adds nothing),
- * and every replica mirrors all entries through a watch into local counts per source.
+ * and every replica mirrors all entries through a watch into local counts per source. A source keeps its
+ * latest `maxPages` pages: the replica that records one more deletes the oldest, and every mirror follows the
+ * delete. The bucket's age limit (SIFT_LINES_DAYS) drops what no source recorded for that long.
  */
-export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number } = {}): LineMemory & { stop(): void } {
+export function createKvLineMemory(
+  kv: KV,
+  log: Logger,
+  o: KvLineMemoryOptions = {},
+): LineMemory & { stop(): void; pages(source: string): number } {
+  const maxPages = o.maxPages ?? Number.POSITIVE_INFINITY;
   const counts = new Map<string, Map<string, number>>();
+  // pages per source in the order they were recorded, and which source a page key belongs to
+  const pages = new Map<string, Page[]>();
+  const sourceOf = new Map<string, string>();
   let applied = 0;
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
   let stopped = false;
   let stopWatch: (() => void) | undefined;
 
-  const apply = (value: DocLines) => {
+  const apply = (key: string, value: DocLines) => {
+    if (sourceOf.has(key)) return;
     let source = counts.get(value.s);
     if (!source) {
       source = new Map();
       counts.set(value.s, source);
     }
     for (const k of value.k) source.set(k, (source.get(k) ?? 0) + 1);
+    sourceOf.set(key, value.s);
+    const list = pages.get(value.s) ?? [];
+    list.push({ key, keys: value.k });
+    pages.set(value.s, list);
+  };
+  const forget = (key: string) => {
+    const s = sourceOf.get(key);
+    if (s === undefined) return;
+    sourceOf.delete(key);
+    const list = pages.get(s) ?? [];
+    const i = list.findIndex((p) => p.key === key);
+    if (i < 0) return;
+    const [page] = list.splice(i, 1);
+    const source = counts.get(s);
+    for (const k of page?.keys ?? []) {
+      const n = (source?.get(k) ?? 0) - 1;
+      if (n > 0) source?.set(k, n);
+      else source?.delete(k);
+    }
+    if (list.length === 0) {
+      pages.delete(s);
+      counts.delete(s);
+    }
   };
   const watch = () => {
     if (watching) return;
@@ -39,7 +84,8 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
         const entries = await kv.watch({ key: "d.>" });
         stopWatch = () => entries.stop();
         for await (const e of entries) {
-          if (e.operation === "PUT") apply(e.json<DocLines>());
+          if (e.operation === "PUT") apply(e.key, e.json<DocLines>());
+          else forget(e.key);
           applied = Math.max(applied, e.revision);
           const ready = waiters.filter((w) => w.rev <= applied);
           waiters = waiters.filter((w) => w.rev > applied);
@@ -51,6 +97,8 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
       // counts stay; a new watch replays from the start, so begin again from nothing
       if (!stopped) {
         counts.clear();
+        pages.clear();
+        sourceOf.clear();
         applied = 0;
         watching = false;
       }
@@ -91,6 +139,14 @@ export function createKvLineMemory(kv: KV, log: Logger, o: { catchUpMs?: number 
       }
       // the next page of this source, on any replica that waits the same way, sees this one
       await caughtUp(rev);
+      // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
+      const list = pages.get(source) ?? [];
+      for (const old of list.slice(0, Math.max(0, list.length - maxPages))) {
+        await kv.purge(old.key).catch((err: unknown) => log.warn({ err, key: old.key }, "line memory page not purged"));
+      }
+    },
+    pages(source) {
+      return pages.get(source)?.length ?? 0;
     },
     stop() {
       stopped = true;

@@ -18,13 +18,21 @@ import {
   runStage,
   startService,
 } from "@sift/runtime";
+import { z } from "zod";
 import { createKvLineMemory } from "./line-memory.js";
 
+const SegmenterEnv = LimitsEnv.extend({
+  /** Pages of one source the line memory keeps (the latest); older ones are forgotten. */
+  SIFT_LINES_MAX_PAGES: z.coerce.number().int().positive().default(500),
+});
+
 async function main() {
-  const svc = await startService({ service: "segmenter", env: process.env, schema: LimitsEnv });
+  const svc = await startService({ service: "segmenter", env: process.env, schema: SegmenterEnv });
   const limits = doorLimits(svc.config);
   const files = await new Objm(svc.nc).open(Buckets.files);
-  const memory = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log);
+  const memory = createKvLineMemory(await new Kvm(svc.nc).open(Buckets.lines), svc.log, {
+    maxPages: svc.config.SIFT_LINES_MAX_PAGES,
+  });
   const pool = createStagePool(svc, [import.meta.resolve("@sift/segment/tasks")]);
   // the workers are up (code compiled, the model loaded) before the first message is taken
   await pool.ready();

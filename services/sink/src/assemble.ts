@@ -1,11 +1,14 @@
 import { open, rename } from "node:fs/promises";
 import { type FileMeta, type FileState, type OutputFile, type TaggedDocument, toOutputDocument } from "@sift/contracts";
 
-/** Records that document `index` of a file is tagged, stored at stream sequence `seq`. */
-export const recordDoc = (index: number, count: number, seq: number) => (s: FileState) =>
-  s.docs?.[String(index)] === seq && s.count === count
-    ? undefined
-    : { ...s, count, docs: { ...(s.docs ?? {}), [String(index)]: seq } };
+/** Records that document `index` of a file is tagged, stored at stream sequence `seq`; a new run starts afresh. */
+export const recordDoc =
+  (index: number, count: number, seq: number, run?: string) =>
+  (s: FileState): FileState | undefined => {
+    const docs = s.run === run ? (s.docs ?? {}) : {};
+    if (docs[String(index)] === seq && s.count === count) return undefined;
+    return { ...s, count, docs: { ...docs, [String(index)]: seq }, ...(run ? { run } : {}) };
+  };
 
 export const isComplete = (s: FileState): boolean =>
   s.count !== undefined && Object.keys(s.docs ?? {}).length >= s.count;

@@ -12,6 +12,7 @@ import {
   dlqSubject,
   FileCompleted,
   type FileState,
+  runOf,
   SiftError,
   Streams,
   Subjects,
@@ -53,6 +54,12 @@ async function main() {
   const kv = await new Kvm(nc).open(Buckets.fileState);
   const files = await new Objm(nc).open(Buckets.files);
   const jsm = await jetstreamManager(nc);
+  // retention: a file's raw bytes are kept until it is complete or failed (the original stays in processed/ or failed/)
+  const dropBytes = (fileId: string) =>
+    files.delete(fileId).then(
+      () => {},
+      (err: unknown) => svc.log.warn({ err, fileId }, "raw bytes not deleted from the object store"),
+    );
 
   const loadTagged = async (seq: number): Promise<TaggedDocument> => {
     const stored = await jsm.streams.getMessage(Streams.results.name, { seq });
@@ -73,7 +80,7 @@ async function main() {
       // a one-document file needs no bookkeeping: it is complete as it arrives
       let loaders: Array<() => Promise<TaggedDocument>> = [async () => m];
       if (m.count > 1) {
-        const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq));
+        const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq, runOf(m.file)));
         if (!isComplete(state)) return [];
         const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
         loaders = seqs.map(
@@ -97,9 +104,14 @@ async function main() {
       };
       const name = await withNameFallback(await outputName(dirs.output, m.file), `${m.fileId}.json`, write);
       const relative = `output/${name}`;
-      await updateFileState(kv, m.fileId, init, (s) => ({ ...s, state: "completed", output: relative }));
+      await updateFileState(kv, m.fileId, init, ({ reprocess: _r, ...s }) => ({
+        ...s,
+        state: "completed",
+        output: relative,
+      }));
+      await dropBytes(m.fileId);
       ctx.note({ output: relative, documents });
-      const id = `${m.fileId}@sink`;
+      const id = `${m.fileId}@sink.${runOf(m.file)}`;
       return [
         {
           subject: Subjects.fileCompleted,
@@ -155,8 +167,9 @@ async function main() {
           kv,
           m.fileId,
           () => ({ state: "failed", name, receivedAt: m.failedAt }),
-          (s) => ({ ...s, state: "failed" }),
+          ({ reprocess: _r, ...s }) => ({ ...s, state: "failed" }),
         );
+        await dropBytes(m.fileId);
       } else {
         await recordFailedEntry(kv, stored, name);
       }
