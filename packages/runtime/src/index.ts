@@ -44,6 +44,7 @@ export {
   provisionedStreams,
   provisionStreams,
 } from "./provision.js";
+export { deleteObject } from "./retention.js";
 export { exitOnStartupError, provisionOptions, type Service, startService, VERSION } from "./service.js";
 export { exitWithParent, onShutdown } from "./shutdown.js";
 export {

@@ -20,6 +20,8 @@ export const IntakeEnv = z.object({
     .int()
     .nonnegative()
     .default(256 * 1024),
+  /** Intake stops taking files while the segmenter has more than this many messages waiting or in flight (0: no bound). */
+  INTAKE_MAX_PENDING: z.coerce.number().int().nonnegative().default(1000),
   /** Process bytes again even when the same content was processed before. */
   SIFT_REPROCESS: z.stringbool().default(false),
 });

@@ -1,8 +1,9 @@
 import { mkdir } from "node:fs/promises";
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
-import { Buckets } from "@sift/contracts";
+import { Buckets, Consumers } from "@sift/contracts";
 import { dataDirs, exitOnStartupError, startService } from "@sift/runtime";
+import { createBackPressure } from "./back-pressure.js";
 import { IntakeEnv } from "./config.js";
 import { intakeFile } from "./intake.js";
 import { createStabilityTracker } from "./watch.js";
@@ -24,7 +25,17 @@ async function main() {
     log,
   };
   const tracker = createStabilityTracker(dirs.intake, config.INTAKE_STABLE_MS);
-  const watcher = startWatching(tracker, config.INTAKE_POLL_MS, config.INTAKE_CONCURRENCY, async (c) => {
+  const jsm = await svc.js.jetstreamManager();
+  const gate = createBackPressure({
+    bound: config.INTAKE_MAX_PENDING,
+    pollMs: config.INTAKE_POLL_MS,
+    log,
+    read: async () => {
+      const c = await jsm.consumers.info(Consumers.segmenter.stream, Consumers.segmenter.durable);
+      return c.num_pending + c.num_ack_pending;
+    },
+  });
+  const watcher = startWatching(tracker, config.INTAKE_POLL_MS, config.INTAKE_CONCURRENCY, gate, async (c) => {
     try {
       const outcome = await intakeFile(c, deps);
       svc.metrics.processed.inc();
@@ -46,6 +57,7 @@ function startWatching<T extends { name: string }>(
   tracker: { scan(): Promise<T[]> },
   pollMs: number,
   concurrency: number,
+  gate: { wait(stopped: () => boolean): Promise<void> },
   handle: (c: T) => Promise<void>,
 ) {
   let running = true;
@@ -55,6 +67,8 @@ function startWatching<T extends { name: string }>(
       for (const c of await tracker.scan()) {
         if (!running) break;
         while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        await gate.wait(() => !running);
+        if (!running) break;
         const p = handle(c).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }

@@ -21,6 +21,7 @@ import {
 } from "@sift/contracts";
 import {
   dataDirs,
+  deleteObject,
   envelope,
   exists,
   exitOnStartupError,
@@ -56,7 +57,7 @@ async function main() {
   const jsm = await jetstreamManager(nc);
   // retention: a file's raw bytes are kept until it is complete or failed (the original stays in processed/ or failed/)
   const dropBytes = (fileId: string) =>
-    files.delete(fileId).then(
+    deleteObject(files, jsm, Buckets.files, fileId).then(
       () => {},
       (err: unknown) => svc.log.warn({ err, fileId }, "raw bytes not deleted from the object store"),
     );
