@@ -14,6 +14,9 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production SIFT_DATA_DIR=/data HTTP_PORT=8080
 WORKDIR /app
 COPY --from=build /app /app
+# not root: the image's `node` user (1000:1000); compose runs it as SIFT_UID:SIFT_GID, so files in ./data are yours
+RUN mkdir -p /data && chown node:node /data
+USER node
 VOLUME /data
 EXPOSE 8080
 # exec form: node is PID 1 and receives docker's SIGTERM itself (the services handle it)
