@@ -98,6 +98,7 @@ describe("the operator's commands: sift failed, sift reprocess, sift status <fil
       .filter(Boolean)
       .map((l) => l.split(/ {2,}/).slice(1).join(" | "));
     expect(steps).toEqual([
+      "intake | received as long.txt",
       expect.stringMatching(/^segmenter \| failed TOO_MANY_LINES: .*SIFT_MAX_LINES.* \(attempt 1\)$/),
       "intake | received as long.txt",
       expect.stringMatching(/^tagger \| document 0 of 1 tagged by tagger-1$/),

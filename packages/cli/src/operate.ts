@@ -143,6 +143,10 @@ export async function fileTimeline(target: NatsTarget, key: string): Promise<Fil
     await scan(nc, jsm, Streams.dlq.name, undefined, (_subject, raw) => {
       const b = raw as Body | undefined;
       if (b?.fileId !== fileId) return;
+      // an earlier run, which failed: its receipt belongs in the timeline too
+      const run = b.file?.receivedAt;
+      if (run && run !== state.receivedAt && !events.some((e) => e.stage === "intake" && e.at === run))
+        events.push({ at: run, stage: "intake", what: `received as ${b.file?.name ?? state.name}` });
       events.push({
         at: b.failedAt ?? b.producedAt ?? "",
         stage: b.stage ?? "?",
