@@ -25,3 +25,12 @@ describe("loadConfig", () => {
     expect(() => loadConfig(BaseEnv, { LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL/);
   });
 });
+
+describe("SIFT_REPLICAS", () => {
+  it("is 1 by default and takes 3 or 5, not an even count", () => {
+    expect(loadConfig(BaseEnv, {}).SIFT_REPLICAS).toBe(1);
+    expect(loadConfig(BaseEnv, { SIFT_REPLICAS: "3" }).SIFT_REPLICAS).toBe(3);
+    expect(() => loadConfig(BaseEnv, { SIFT_REPLICAS: "2" })).toThrow(/SIFT_REPLICAS is 1, 3 or 5/);
+    expect(() => loadConfig(BaseEnv, { SIFT_REPLICAS: "three" })).toThrow(/SIFT_REPLICAS/);
+  });
+});
