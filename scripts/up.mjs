@@ -25,10 +25,22 @@ function pnpmCommand() {
   return ["npx", "--yes", `pnpm@${PNPM}`];
 }
 
-const natsAnswers = () =>
+// NATS_URL may list several seeds, with or without a scheme: any one that answers will do
+const seeds = () =>
+  natsUrl
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const u = new URL(
+        (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) ? s : `nats://${s}`).replace(/^[a-z][a-z0-9+.-]*:/i, "http:"),
+      );
+      return { host: u.hostname, port: Number(u.port || 4222) };
+    });
+
+const seedAnswers = ({ host, port }) =>
   new Promise((resolve) => {
-    const { hostname, port } = new URL(natsUrl.replace(/^nats:/, "http:"));
-    const s = connect({ host: hostname, port: Number(port || 4222) });
+    const s = connect({ host, port });
     const done = (v) => {
       s.destroy();
       resolve(v);
@@ -37,6 +49,8 @@ const natsAnswers = () =>
     s.once("error", () => done(false));
     s.once("data", (d) => done(d.toString().startsWith("INFO")));
   });
+
+const natsAnswers = async () => (await Promise.all(seeds().map(seedAnswers))).some(Boolean);
 
 const natsServerInstalled = () =>
   ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"].some(existsSync) ||
