@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { Streams } from "@sift/contracts";
-import { createLogger, ProvisionError, provisionedStreams, provisionStreams } from "@sift/runtime";
+import { Buckets, Streams } from "@sift/contracts";
+import { createLogger, kvStream, ProvisionError, provisionedStreams, provisionStreams } from "@sift/runtime";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "./support/nats-cluster.js";
 import { startLocalNats } from "./support/nats-server.js";
@@ -44,7 +44,7 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     }
   };
 
-  it("provisions R3 everywhere and loses or doubles nothing when the meta leader and the work stream's leader are killed", async () => {
+  it("provisions R3 everywhere and loses or doubles nothing when the meta leader, the work stream's and the line memory's leaders are killed", async () => {
     cluster = await startLocalCluster(3);
     nc = await connect({ servers: cluster.url.split(","), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const jsm = await jetstreamManager(nc);
@@ -70,12 +70,28 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     const leader = await workLeader();
     expect(leader).toBeDefined();
     await cluster.node(leader!).kill();
-    drop(55, FILES);
+    drop(55, 70);
     await new Promise((r) => setTimeout(r, 2000));
     await cluster.node(leader!).start();
     await waitFor(healthy, 30_000, "the work stream's leader back in the cluster");
 
-    await p.waitForOutputs(FILES, 90_000);
+    // the line memory's bucket: a watch on a stream that lost its leader stalled the segmenter once
+    const linesLeader = (await jsm.streams.info(kvStream(Buckets.lines))).cluster?.leader;
+    expect(linesLeader).toBeDefined();
+    await cluster.node(linesLeader!).kill();
+    drop(70, FILES);
+    await new Promise((r) => setTimeout(r, 2000));
+    await cluster.node(linesLeader!).start();
+    await waitFor(healthy, 30_000, "the line memory's leader back in the cluster");
+
+    await p.waitForOutputs(FILES, 90_000).catch((err: Error) => {
+      // what failed, and why: the data folder goes with the test
+      const why = p!
+        .files("failed")
+        .filter((f) => f.endsWith(".error.json"))
+        .map((f) => readFileSync(join(p!.dir("failed"), f), "utf8"));
+      throw new Error(`${err.message}\n${why.slice(0, 5).join("\n")}`);
+    });
     await new Promise((r) => setTimeout(r, 1000)); // room for a wrong second output to appear
     expect(p.files("output")).toHaveLength(FILES);
     expect(p.files("failed")).toEqual([]);

@@ -36,8 +36,9 @@ async function findFiles(kv: KV, key: string): Promise<Array<{ fileId: string; s
   }
   const found: Array<{ fileId: string; state: FileState }> = [];
   for await (const k of await kv.keys()) {
-    if (!isId(k)) continue;
-    const byId = isIdPrefix(key) && k.startsWith(key);
+    // a file intake refused has no id, only an entry under its name in failed/
+    if (!isId(k) && !k.startsWith("failed-")) continue;
+    const byId = isId(k) && isIdPrefix(key) && k.startsWith(key);
     const e = await kv.get(k);
     const state = e?.operation === "PUT" ? FileState.safeParse(e.json()).data : undefined;
     if (state && (byId || state.name === key)) found.push({ fileId: k, state });
@@ -288,7 +289,7 @@ export async function reprocessFile(
     if (state.state === "failed")
       throw new UsageError(
         "FILE_FAILED",
-        `${state.name} failed: take it back with \`sift failed retry ${fileId.slice(0, 12)}\``,
+        `${state.name} failed: take it back with \`sift failed retry ${isId(fileId) ? fileId.slice(0, 12) : state.name}\``,
       );
     if (state.state === "received")
       throw new UsageError("FILE_IN_PROGRESS", `${state.name} is still in progress; reprocess it once it is complete`);

@@ -109,6 +109,11 @@ export function createKvLineMemory(
       if (applied >= rev) return resolve();
       const timer = setTimeout(() => {
         waiters = waiters.filter((w) => w.done !== done);
+        // a watch whose stream lost its leader can stall without an error: start it again, from the start
+        if (stopWatch && watching) {
+          log.warn({ revision: rev, applied }, "line memory watch stalled, restarting it");
+          stopWatch();
+        }
         reject(new Error(`line memory did not reach revision ${rev} (at ${applied})`));
       }, o.catchUpMs ?? 10_000);
       const done = () => {
