@@ -17,17 +17,16 @@ export async function completions(nc: NatsConnection): Promise<Map<string, numbe
   });
   const c = await jetstream(nc).consumers.get(Streams.results.name, ci.name);
   let seen = 0;
-  while (seen < total) {
-    const batch = await c.fetch({ max_messages: Math.min(500, total - seen), expires: 5000 });
-    let got = 0;
+  // a consumer on a cluster that just lost a node may answer empty for a while: wait, not stop at the first
+  for (const deadline = Date.now() + 30_000; seen < total && Date.now() < deadline; ) {
+    const batch = await c.fetch({ max_messages: Math.min(500, total - seen), expires: 2000 });
     for await (const m of batch) {
       const { fileId } = m.json<{ fileId: string }>();
       counts.set(fileId, (counts.get(fileId) ?? 0) + 1);
-      got++;
+      seen++;
     }
-    if (got === 0) break;
-    seen += got;
   }
+  if (seen < total) throw new Error(`read ${seen} of the ${total} completions in ${Streams.results.name}`);
   await jsm.consumers.delete(Streams.results.name, ci.name).catch(() => {});
   return counts;
 }
