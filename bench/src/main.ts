@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { killAll, loadAverage } from "./procs.js";
-import { type BenchRow, type BenchSection, formatTable, jsonResult } from "./table.js";
+import { type BenchRow, type BenchSection, benchTables, formatExtraTable, formatTable, jsonResult } from "./table.js";
 
 // the stages alone, in one process (before the comparisons)
 const first: Array<[string, () => Promise<BenchSection>]> = [
@@ -24,6 +24,7 @@ const complexity: Array<[string, () => Promise<BenchSection>]> = [
 // the pipeline through NATS against one process, scaling, memory, many files (last: it loads the machine most)
 const last: Array<[string, () => Promise<BenchSection>]> = [
   ["pipeline", async () => (await import("./pipeline.js")).benchPipeline],
+  ["cpu", async () => (await import("./cpu.js")).benchCpu],
 ];
 
 async function main(): Promise<number> {
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
       shared: { type: "string", default: "../shared" },
       /** Comma-separated section names, for working on one of them. */
       only: { type: "string" },
+      /** Keep the cpu section's CPU profiles in this folder (open them in Chrome's DevTools). */
+      profiles: { type: "string" },
     },
   });
   if (!existsSync(values.shared))
@@ -49,7 +52,7 @@ async function main(): Promise<number> {
     const t = performance.now();
     process.stderr.write(`bench: ${name} (load ${loadAverage()})\n`);
     try {
-      rows.push(...(await (await load())({ quick: values.quick, shared: values.shared })));
+      rows.push(...(await (await load())({ quick: values.quick, shared: values.shared, profiles: values.profiles })));
     } catch (err) {
       failures++;
       const message = err instanceof Error ? err.message : String(err);
@@ -61,6 +64,7 @@ async function main(): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const machine = `${cpus().length} cores; load ${loadBefore} before, ${loadAverage()} after; ${seconds.toFixed(0)} s${values.quick ? " (--quick)" : ""}`;
   process.stdout.write(formatTable(rows));
+  for (const t of benchTables()) process.stdout.write(`\n${formatExtraTable(t)}`);
   process.stdout.write(`\n${machine}\n`);
   if (values.json) {
     const meta = {

@@ -163,7 +163,9 @@ export async function startPipeline(o: PipelineOptions): Promise<RunningPipeline
     const all = new Map<string, number>();
     if (child.pid) {
       all.set("supervisor", child.pid);
-      for (const pid of procChildren(child.pid)) if (procName(pid) === "nats-server") all.set("nats-server", pid);
+      // `sift start` runs nats-server under a keeper process: look one level further down too
+      for (const pid of procChildren(child.pid))
+        for (const p of [pid, ...procChildren(pid)]) if (procName(p) === "nats-server") all.set("nats-server", p);
     }
     for (const [label, pid] of pids) all.set(label, pid);
     return all;

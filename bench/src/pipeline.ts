@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { benchCorpus, bigText, type CorpusFile, describeCorpus, makePdf, smallFiles, writeFiles } from "./corpus.js";
+import { monotonicUs } from "./cpu-profile.js";
 import { type RunningPipeline, startPipeline } from "./nats-pipeline.js";
 import { loadAverage, procTreeCpuSeconds, procTreeMemory, sleep, spawnGroup } from "./procs.js";
 import type { BenchOptions, BenchRow, BenchSection } from "./table.js";
@@ -35,6 +36,9 @@ interface InProcessRun {
   cpuS: number;
   /** CPU seconds from the first file on. */
   workCpuS: number;
+  /** When the first file started and the last ended, on the monotonic clock (µs), as CPU profiles time samples. */
+  firstUs: number;
+  lastUs: number;
   peakRss: number;
   processed: number;
   failed: number;
@@ -42,17 +46,23 @@ interface InProcessRun {
 }
 
 /** `sift process <files> --out <dir>`: the four stages with no broker, timed from its own lines. */
-export async function runInProcess(paths: string[], outDir: string): Promise<InProcessRun> {
+export async function runInProcess(
+  paths: string[],
+  outDir: string,
+  env: Record<string, string> = {},
+): Promise<InProcessRun> {
   const t0 = performance.now();
   const child = spawnGroup(
     process.execPath,
     [join(repoRoot, "packages", "cli", "dist", "main.js"), "process", ...paths, "--out", outDir],
-    { ...process.env, LOG_LEVEL: "info" },
+    { ...process.env, LOG_LEVEL: "info", ...env },
     repoRoot,
   );
   child.stdout?.resume();
   let first: number | undefined;
   let last = 0;
+  let firstUs = 0;
+  let lastUs = 0;
   let processed = 0;
   let failed = 0;
   const codes = new Map<string, number>();
@@ -63,8 +73,11 @@ export async function runInProcess(paths: string[], outDir: string): Promise<InP
       const done = /^\[\s*\d+\/\d+\] (?:(failed) .*?(?:\[([A-Z_]+)\])?|.* -> .* \((\d+) ms\))$/.exec(line);
       if (!done) return;
       const at = Date.now();
+      const atUs = monotonicUs();
+      if (first === undefined) firstUs = atUs - Number(done[3] ?? 0) * 1000;
       first ??= at - Number(done[3] ?? 0);
       last = at;
+      lastUs = atUs;
       if (!done[1]) processed++;
       else {
         failed++;
@@ -91,6 +104,8 @@ export async function runInProcess(paths: string[], outDir: string): Promise<InP
     wallMs: performance.now() - t0,
     cpuS,
     workCpuS: cpuS - startCpu,
+    firstUs,
+    lastUs,
     peakRss,
     processed,
     failed,
@@ -105,6 +120,11 @@ interface PipelineRun {
   failed: number;
   complete: boolean;
   cpu: Map<string, number>;
+  /** CPU seconds each process had used when the files were dropped (its start-up, on a fresh pipeline). */
+  cpuBefore: Map<string, number>;
+  /** From the drop to the last result, on the monotonic clock (µs). */
+  fromUs: number;
+  toUs: number;
 }
 
 /** Drops `files` at once into intake/ and waits for every result: time from the first drop to the last result. */
@@ -116,9 +136,11 @@ export async function runThrough(
 ): Promise<PipelineRun> {
   p.resetTotals();
   const cpu0 = p.cpu();
+  const fromUs = monotonicUs();
   const at = await p.drop(files);
   const names = files.map((f) => f.name);
   const complete = await p.waitFor(names, timeoutMs, tick);
+  const toUs = monotonicUs();
   const cpu1 = p.cpu();
   const cpu = new Map<string, number>();
   for (const [k, v] of cpu1) cpu.set(k, v - (cpu0.get(k) ?? 0));
@@ -137,7 +159,7 @@ export async function runThrough(
     end = Math.max(end, done);
     latencies.push(done - (at.get(n) ?? start));
   }
-  return { spanMs: end - start, latencies, outputs, failed, complete, cpu };
+  return { spanMs: end - start, latencies, outputs, failed, complete, cpu, cpuBefore: cpu0, fromUs, toUs };
 }
 
 const fmtCpu = (cpu: Map<string, number>) =>

@@ -15,9 +15,43 @@ export interface BenchOptions {
   quick: boolean;
   /** Folder of shared fixtures and data (`../shared` from the repo root). */
   shared: string;
+  /** Where the cpu section keeps its CPU profiles (else they are deleted with the run's folder). */
+  profiles?: string | undefined;
 }
 
 export type BenchSection = (o: BenchOptions) => Promise<BenchRow[]>;
+
+/** A table of its own, printed after the main one (a matrix that rows of one value cannot show). */
+export interface BenchTable {
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** Lines printed under the table. */
+  notes?: string[];
+}
+
+const tables: BenchTable[] = [];
+
+/** Adds a table to the output of this run. */
+export function addTable(t: BenchTable): void {
+  tables.push(t);
+}
+
+export function benchTables(): BenchTable[] {
+  return [...tables];
+}
+
+export function formatExtraTable(t: BenchTable): string {
+  const lines = [
+    `### ${t.title}`,
+    "",
+    `| ${t.header.map(cell).join(" | ")} |`,
+    `|${t.header.map((_, i) => (i === 0 ? "---" : "---:")).join("|")}|`,
+  ];
+  for (const r of t.rows) lines.push(`| ${r.map(cell).join(" | ")} |`);
+  if (t.notes?.length) lines.push("", ...t.notes);
+  return `${lines.join("\n")}\n`;
+}
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
@@ -41,5 +75,5 @@ export function formatTable(rows: BenchRow[]): string {
 export function jsonResult(rows: BenchRow[], meta: Record<string, unknown>): Record<string, unknown> {
   const top: Record<string, number> = {};
   for (const r of rows) if (r.key) top[r.key] = r.value;
-  return { ...top, ...meta, rows };
+  return { ...top, ...meta, rows, tables: benchTables() };
 }

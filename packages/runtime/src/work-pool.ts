@@ -358,7 +358,11 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
             new Promise<void>((done) => {
               if (c.proc.exitCode !== null || c.proc.signalCode !== null) return done();
               c.proc.once("exit", () => done());
-              c.proc.kill("SIGKILL");
+              // an idle worker exits by itself (writing what a process writes at exit: CPU profiles, coverage)
+              if (!c.job && c.proc.connected) {
+                c.proc.disconnect();
+                setTimeout(() => c.proc.kill("SIGKILL"), 1000).unref();
+              } else c.proc.kill("SIGKILL");
             }),
         ),
       );
