@@ -1,10 +1,13 @@
 import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
-import { type ObjectStore, Objm } from "@nats-io/obj";
+import { type ObjectStore, Objm, setSha256Backend } from "@nats-io/obj";
 import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { Buckets, encodeJson, Headers, type ObjectRef, safeJson } from "@sift/contracts";
 
 // room for headers and protocol overhead under max_payload
 const HEADROOM = 4096;
+
+// the object store checks every object's SHA-256; its default is a JavaScript one, many times slower than node:crypto
+setSha256Backend("native");
 
 /** Publishes JSON to JetStream; a body over the server's max payload goes through the `sift-payloads` Object Store. */
 export class Publisher {
