@@ -69,6 +69,8 @@ export const BaseEnv = z.object({
   /** Set by `pnpm start` for its children: stop when the supervisor's IPC channel closes. */
   SIFT_SUPERVISED: z.stringbool().default(false),
   ...workShape(),
+  /** Units up to this size (a text file's bytes, a document's characters) run in the service itself; 0: none. */
+  WORK_INLINE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024),
 });
 export type BaseConfig = z.infer<typeof BaseEnv>;
 

@@ -120,6 +120,26 @@ describe("createWorkPool", () => {
     expect(err).toMatchObject({ code: "CONNECTION_CLOSED", retryable: true });
   });
 
+  it("does a unit marked inline in this process, failing or succeeding as a worker would", async () => {
+    const p = createWorkPool({ modules: [FIXTURE], size: 1, timeoutMs: 10_000, memoryMb: 128, inline: true });
+    pools.push(p);
+    await p.ready();
+    expect(await p.run("pid", null, { inline: true })).toBe(process.pid);
+    expect(await p.run("pid", null)).not.toBe(process.pid);
+    expect(await p.run("ask", 2, { inline: true, deps: { lookup: async (n: number) => n + 1 } })).toBe(6);
+    const ours = await failure(p.run("ours", null, { inline: true }));
+    expect(ours).toMatchObject({ code: "CORRUPT_THING", retryable: false, message: "doc 7: not a readable thing" });
+    const deep = await failure(p.run("recurse", null, { label: "deep.html", inline: true }));
+    expect(deep).toMatchObject({ code: "WORK_ERROR", retryable: false });
+    expect(deep.message).toMatch(/^deep\.html: RangeError: Maximum call stack size exceeded/);
+    const down = async () => {
+      throw Object.assign(new Error("connection closed"), { code: "CONNECTION_CLOSED" });
+    };
+    const err = await failure(p.run("ask", 1, { inline: true, deps: { lookup: down } }));
+    expect(err).toMatchObject({ code: "CONNECTION_CLOSED", retryable: true });
+    expect(p.stats().inline).toBe(5);
+  });
+
   it("reports a worker that died under a unit of work: permanent when it died by itself, retried when killed from outside", async () => {
     const p = pool({ size: 1 });
     const exited = await failure(p.run("exit", null));

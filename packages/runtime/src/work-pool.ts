@@ -12,7 +12,14 @@ import {
 } from "@sift/contracts";
 import type { BaseConfig } from "./config.js";
 import type { Logger } from "./logger.js";
-import { type ChildMessage, type ParentMessage, type SerialisedError, serialiseError } from "./work-protocol.js";
+import {
+  type ChildMessage,
+  type ParentMessage,
+  readErrorOf,
+  type SerialisedError,
+  serialiseError,
+  type WorkTasks,
+} from "./work-protocol.js";
 
 /** A function of the parent that a task may call (its I/O): it runs in the parent, outside the task's time budget. */
 export type WorkDep = (...args: never[]) => Promise<unknown>;
@@ -45,6 +52,12 @@ export interface WorkPoolOptions {
    * @default 250
    */
   spillAfterMs?: number;
+  /**
+   * Also load the task modules in this process (their `init` too), so that `run` with `inline` can do a small
+   * unit here: no hop to a worker and back for work that cannot hurt.
+   * @default false
+   */
+  inline?: boolean;
 }
 
 export interface RunOptions {
@@ -52,6 +65,11 @@ export interface RunOptions {
   label?: string;
   /** Functions of this process the task may call; what they throw keeps its own classification. */
   deps?: Record<string, WorkDep>;
+  /**
+   * Run the unit in this process (when the pool was made with `inline`), with no time budget or memory cap:
+   * only for units the caller knows to be small and of a kind the stage reads in linear time.
+   */
+  inline?: boolean;
 }
 
 export interface WorkPoolStats {
@@ -60,6 +78,8 @@ export interface WorkPoolStats {
   queued: number;
   /** Workers stopped or lost under a unit of work (and so replaced). */
   replaced: number;
+  /** Units done in this process (`inline`). */
+  inline: number;
   /** Process ids of the workers (to watch their memory). */
   pids: number[];
 }
@@ -128,8 +148,24 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   // a worker that ends a unit of work this much larger than it started is replaced by a fresh one
   const retireGrowth = (o.memoryMb / 2) * 1024 * 1024;
   let readyWaiters: Array<() => void> = [];
+  let inlineTasks: WorkTasks | undefined;
+  let inlineRuns = 0;
+  if (o.inline)
+    void loadTaskModules(modules).then(
+      (t) => {
+        inlineTasks = t;
+        wakeReady();
+      },
+      (err: unknown) => {
+        // every unit goes to the workers then
+        o.log?.error({ err }, "task modules could not load in this process");
+        inlineTasks = {};
+        wakeReady();
+      },
+    );
   const readyCount = () => [...children].filter((c) => c.ready && !c.retired && !c.stoppedFor).length;
   const wakeReady = () => {
+    if (o.inline && !inlineTasks) return;
     if (readyCount() < Math.min(o.warm ?? 0, o.size)) return;
     for (const w of readyWaiters) w();
     readyWaiters = [];
@@ -315,6 +351,11 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   return {
     run<T>(task: string, input: unknown, r: RunOptions = {}) {
       if (closed) return Promise.reject(new SiftError("WORK_POOL_CLOSED", "the work pool is closed"));
+      const fn = r.inline ? inlineTasks?.[task] : undefined;
+      if (fn) {
+        inlineRuns++;
+        return runInline<T>(fn, input, r.label ?? task, r.deps ?? {});
+      }
       return new Promise<T>((resolve, reject) => {
         queue.push({
           id: nextId++,
@@ -342,6 +383,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
         busy: all.filter((c) => c.job).length,
         queued: queue.length,
         replaced,
+        inline: inlineRuns,
         pids: all.flatMap((c) => (c.proc.pid === undefined ? [] : [c.proc.pid])),
       };
     },
@@ -368,6 +410,49 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
       );
     },
   };
+}
+
+/** Imports task modules as a worker does (each `init` run once): the tasks by name. */
+async function loadTaskModules(urls: string[]): Promise<WorkTasks> {
+  const tasks: WorkTasks = {};
+  for (const url of urls) {
+    const mod = (await import(url)) as { tasks?: WorkTasks; init?: () => unknown };
+    Object.assign(tasks, mod.tasks ?? {});
+    await mod.init?.();
+  }
+  return tasks;
+}
+
+/** What a dependency threw, keeping its code and retryability as the worker's side of a call keeps them. */
+class DependencyError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+  constructor(err: unknown) {
+    super(serialiseError(err).message, { cause: err });
+    this.name = serialiseError(err).name;
+    this.code = errorCode(err);
+    this.retryable = isRetryable(err);
+  }
+}
+
+/** A unit run in this process: it succeeds or fails exactly as it would in a worker (same codes and classification). */
+async function runInline<T>(
+  fn: WorkTasks[string],
+  input: unknown,
+  label: string,
+  deps: Record<string, WorkDep>,
+): Promise<T> {
+  const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const [name, dep] of Object.entries(deps))
+    wrapped[name] = (...args) =>
+      (dep as (...a: unknown[]) => Promise<unknown>)(...args).catch((err: unknown) => {
+        throw new DependencyError(err);
+      });
+  try {
+    return (await fn(input, wrapped)) as T;
+  } catch (err) {
+    throw toError(label, err instanceof DependencyError ? serialiseError(err) : readErrorOf(err));
+  }
 }
 
 /** The error a task's failure becomes in this process: the same code, message and classification. */
@@ -420,6 +505,7 @@ export function createStagePool(svc: { config: BaseConfig; log: Logger }, module
     memoryMb: config.WORK_MEMORY_MB,
     warm: size,
     log: svc.log,
+    inline: config.WORK_INLINE_MAX_BYTES > 0,
   });
   const t0 = performance.now();
   void pool.ready().then(() =>

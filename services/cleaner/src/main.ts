@@ -18,10 +18,11 @@ async function main() {
     consumer: Consumers.cleaner,
     input: DocSegmented,
     handle: async (m) => {
+      // a small document is cleaned here (linear work): no copy to a worker and back
       const cleaned = await pool.run<CleanedDocument>(
         "clean",
         { doc: withoutEnvelope(m) },
-        { label: `doc ${m.docId} of ${m.file.name}` },
+        { label: `doc ${m.docId} of ${m.file.name}`, inline: m.text.length <= svc.config.WORK_INLINE_MAX_BYTES },
       );
       return [documentMessage(svc.producer, Subjects.docCleaned, DocCleaned, cleaned)];
     },

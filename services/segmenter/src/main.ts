@@ -26,6 +26,9 @@ const SegmenterEnv = LimitsEnv.extend({
   SIFT_LINES_MAX_PAGES: z.coerce.number().int().positive().default(500),
 });
 
+/** Media types read in linear time from the bytes alone (PDF and Word files are containers: always a worker). */
+const INLINE_TYPES = new Set(["text/plain", "text/markdown", "text/html"]);
+
 async function main() {
   const svc = await startService({ service: "segmenter", env: process.env, schema: SegmenterEnv });
   const limits = doorLimits(svc.config);
@@ -45,12 +48,18 @@ async function main() {
       const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
       if (!bytes)
         throw new InvalidInputError("MISSING_BYTES", `${m.file.name}: bytes ${name} are not in ${Buckets.files}`);
-      // the file is read in a worker: a file that loops or eats memory fails alone, and this process stays responsive;
+      // a file is read in a worker: one that loops or eats memory fails alone, and this process stays responsive;
+      // a small text, Markdown or HTML file is read here (linear, no container to inflate): no hop to a worker and back;
       // the line memory (KV) stays here and the worker asks for it
+      const inline = bytes.length <= svc.config.WORK_INLINE_MAX_BYTES && INLINE_TYPES.has(m.file.mediaType);
       const docs = await pool.run<SegmentedDocument[]>(
         "segment",
         { file: m.file, bytes, limits },
-        { label: m.file.name, deps: { seen: async (source: string) => memory.seen(source), record: memory.record } },
+        {
+          label: m.file.name,
+          deps: { seen: async (source: string) => memory.seen(source), record: memory.record },
+          inline,
+        },
       );
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");

@@ -27,6 +27,8 @@ async function main() {
       const found = gate.run
         ? await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", m.text, {
             label: `doc ${m.docId} of ${m.file.name}`,
+            // a small text is tagged here (linear work, the model loaded here too): no hop to a worker and back
+            inline: m.text.length <= svc.config.WORK_INLINE_MAX_BYTES,
           })
         : { entities: [], entityIndex: [], warnings: [...doc.warnings, gate.warning] };
       const tagged: TaggedDocument = { ...doc, ...found };
