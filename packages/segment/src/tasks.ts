@@ -26,11 +26,14 @@ const SAMPLE =
   "The council approved a new budget on Monday after weeks of debate, officials said. The plan raises spending on schools by 4.5% and on roads by 2%.\n\nMayor Jane Doe said the vote was a fair compromise. Opponents urged caution.\n";
 
 /**
- * A worker gets ready before its first file: pdf.js is imported, and the code for text, Markdown and HTML
+ * A worker gets ready before its first file: pdf.js and its worker code are imported, and the code for text, Markdown and HTML
  * runs on a sample so that it is compiled (every worker would otherwise pay for that on real files).
  */
 export async function init(): Promise<void> {
   await loadPdfJs();
+  // pdf.js would load its worker code (2 MB) on the first PDF; loaded now, it finds it set up (globalThis.pdfjsWorker)
+  // @ts-expect-error: the worker module has no type declarations
+  await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
   const samples: Array<[string, string, string]> = [
     ["sample.txt", "text/plain", `Budget approved\n\n${SAMPLE}`],
     ["sample.md", "text/markdown", `# Budget approved\n\n${SAMPLE}`],
