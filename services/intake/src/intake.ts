@@ -3,7 +3,7 @@ import { constants, copyFile, link, lstat, mkdir, readFile, rename, unlink } fro
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
-import { Buckets, type FileMeta, FileReceived, runOf, Subjects } from "@sift/contracts";
+import { Buckets, type FileMeta, FileReceived, type FileState, runOf, Subjects } from "@sift/contracts";
 import {
   dataDirs,
   envelope,
@@ -119,15 +119,26 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   // sent: the pipeline owns the file now, whatever happens below
   await removeIfSame(c);
   // a merge, not a put: the sink may already have recorded documents of this file, or failed it
-  await updateFileState(
-    d.kv,
-    fileId,
-    () => ({ state: "received", name: c.name, receivedAt, storedName }),
-    ({ reprocess: _r, ...s }, revision) =>
-      revision !== seenRevision && (s.state === "completed" || s.state === "failed")
-        ? undefined
-        : { ...s, state: "received", name: c.name, receivedAt, storedName },
+  const received = (s: FileState | undefined): FileState => {
+    const { reprocess: _r, ...rest } = s ?? ({} as Partial<FileState>);
+    return { ...rest, state: "received", name: c.name, receivedAt, storedName };
+  };
+  // on the entry as read at the dedup check, unless someone wrote since (then read it again and merge): one read fewer a file
+  const written = await (seenRevision === 0
+    ? d.kv.create(fileId, JSON.stringify(received(undefined)))
+    : d.kv.update(fileId, JSON.stringify(received(prevState)), seenRevision)
+  ).then(
+    () => true,
+    () => false,
   );
+  if (!written)
+    await updateFileState(
+      d.kv,
+      fileId,
+      () => received(undefined),
+      (s, revision) =>
+        revision !== seenRevision && (s.state === "completed" || s.state === "failed") ? undefined : received(s),
+    );
   flog.info({ mediaType, size: bytes.length, ms: ms(t0) }, "file received");
   return "received";
 }
