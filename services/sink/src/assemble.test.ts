@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOutputFile, type FileMeta, OutputFile, type TaggedDocument } from "@sift/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { isComplete, recordDoc, writeOutputStream } from "./assemble.js";
+import { createHeldDocs, isComplete, recordDoc, writeOutputStream } from "./assemble.js";
 
 const file: FileMeta = {
   fileId: "b".repeat(64),
@@ -62,5 +62,21 @@ describe("recordDoc", () => {
     expect(isComplete(s1)).toBe(false);
     expect(recordDoc(1, 2, 7)(s1)).toBeUndefined(); // a redelivery changes nothing
     expect(isComplete(recordDoc(0, 2, 9)(s1)!)).toBe(true);
+  });
+});
+
+describe("createHeldDocs", () => {
+  it("gives a held document back once, and lets the oldest go past its budget of characters", () => {
+    const held = createHeldDocs(10);
+    held.put(1, doc(0, "abcd"));
+    held.put(2, doc(1, "efgh"));
+    expect(held.take(1)?.text).toBe("abcd");
+    expect(held.take(1)).toBeUndefined();
+    held.put(3, doc(2, "ijkl"));
+    held.put(4, doc(3, "mnop"));
+    expect(held.take(2)).toBeUndefined();
+    expect(held.take(4)?.text).toBe("mnop");
+    held.put(5, doc(4, "x".repeat(11)));
+    expect(held.size).toBe(1);
   });
 });

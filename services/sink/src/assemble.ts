@@ -41,3 +41,37 @@ export async function writeOutputStream(
   }
   await rename(tmp, path);
 }
+
+/**
+ * Tagged documents of files not yet complete, by stream sequence, up to a budget of characters: the sink
+ * assembles a file from them instead of reading each one back from the stream (and parsing it again). A
+ * document not held (evicted, another replica, a restart) is read back as before.
+ */
+export function createHeldDocs(maxChars: number) {
+  const held = new Map<number, TaggedDocument>();
+  let chars = 0;
+  return {
+    put(seq: number, doc: TaggedDocument): void {
+      if (held.has(seq) || doc.text.length > maxChars) return;
+      held.set(seq, doc);
+      chars += doc.text.length;
+      // the oldest go first: a file that never completes (one of its documents failed) does not stay for ever
+      for (const [s, d] of held) {
+        if (chars <= maxChars) break;
+        held.delete(s);
+        chars -= d.text.length;
+      }
+    },
+    take(seq: number): TaggedDocument | undefined {
+      const doc = held.get(seq);
+      if (doc) {
+        held.delete(seq);
+        chars -= doc.text.length;
+      }
+      return doc;
+    },
+    get size() {
+      return held.size;
+    },
+  };
+}

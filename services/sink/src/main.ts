@@ -36,7 +36,14 @@ import {
   writeAtomic,
 } from "@sift/runtime";
 import { z } from "zod";
-import { isComplete, recordDoc, STREAM_OVER_BYTES, serialiseOutput, writeOutputStream } from "./assemble.js";
+import {
+  createHeldDocs,
+  isComplete,
+  recordDoc,
+  STREAM_OVER_BYTES,
+  serialiseOutput,
+  writeOutputStream,
+} from "./assemble.js";
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
@@ -71,6 +78,9 @@ async function main() {
     return TaggedDocument.parse(await publisher.readBody(stored.data, stored.header));
   };
 
+  // documents of files still incomplete, so that a file is assembled without reading them back (64 M characters at most)
+  const held = createHeldDocs(64 * 1024 * 1024);
+
   const results = await runStage(svc, {
     stage: "sink",
     consumer: Consumers.sink,
@@ -82,12 +92,16 @@ async function main() {
       let loaders: Array<() => Promise<TaggedDocument>> = [async () => m];
       if (m.count > 1) {
         const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq, runOf(m.file)));
-        if (!isComplete(state)) return [];
+        if (!isComplete(state)) {
+          // a large file's documents are streamed to its output one at a time: they are not held either
+          if (m.file.size <= STREAM_OVER_BYTES) held.put(ctx.seq, m);
+          return [];
+        }
         const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
         loaders = seqs.map(
           ([, seq]) =>
             async () =>
-              seq === ctx.seq ? m : await loadTagged(seq),
+              seq === ctx.seq ? m : (held.take(seq) ?? (await loadTagged(seq))),
         );
       }
       ctx.working();
