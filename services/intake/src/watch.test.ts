@@ -32,6 +32,14 @@ describe("createStabilityTracker", () => {
     expect(await t.scan()).toEqual([]); // handed out once until done()
   });
 
+  it("returns a file at first sight when the stable time is 0", async () => {
+    const dir = folder();
+    const t = createStabilityTracker(dir, 0, () => 0);
+    writeFileSync(join(dir, "a.txt"), "whole");
+    expect((await t.scan()).map((c) => c.name)).toEqual(["a.txt"]);
+    expect(await t.scan()).toEqual([]);
+  });
+
   it("skips dot-files and hands out directories for the caller to refuse", async () => {
     const dir = folder();
     let now = 0;

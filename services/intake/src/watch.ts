@@ -15,7 +15,7 @@ interface Seen {
 }
 
 /**
- * Finds entries of a folder that have stopped changing: same size and mtime for `stableMs`.
+ * Finds entries of a folder that have stopped changing: same size and mtime for `stableMs` (0: at once).
  * Dot-files are left alone (editors and copy tools write partial files under such names).
  */
 export function createStabilityTracker(dir: string, stableMs: number, now: () => number = Date.now) {
@@ -47,7 +47,8 @@ export function createStabilityTracker(dir: string, stableMs: number, now: () =>
         const t = now();
         if (!prev || prev.size !== stats.size || prev.mtimeMs !== stats.mtimeMs) {
           seen.set(e.name, { size: stats.size, mtimeMs: stats.mtimeMs, since: t });
-          if (stableMs > 0 || prev === undefined) continue;
+          // 0: files arrive whole (renamed into the folder), so one counts when first seen, not a scan later
+          if (stableMs > 0) continue;
         } else if (t - prev.since < stableMs) continue;
         busy.add(e.name);
         ready.push({ name: e.name, path, stats });
