@@ -70,7 +70,11 @@ export const BaseEnv = z.object({
   SIFT_SUPERVISED: z.stringbool().default(false),
   ...workShape(),
   /** Units up to this size (a text file's bytes, a document's characters) run in the service itself; 0: none. */
-  WORK_INLINE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024),
+  WORK_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(256 * 1024),
 });
 export type BaseConfig = z.infer<typeof BaseEnv>;
 
