@@ -34,16 +34,29 @@ export async function init(): Promise<void> {
   // pdf.js would load its worker code (2 MB) on the first PDF; loaded now, it finds it set up (globalThis.pdfjsWorker)
   // @ts-expect-error: the worker module has no type declarations
   await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+  // a page of some size, with chrome and related items, read a few times: the hot loops reach the optimising compiler
+  const body = Array.from({ length: 12 }, (_, i) => `${SAMPLE.replace("Monday", `Monday ${i + 1}`)}`).join("\n");
+  const related = Array.from({ length: 4 }, (_, i) => `Related story ${i + 1}\nThe Star\n${i + 2} hours ago\n`).join(
+    "\n",
+  );
+  const chrome = "Home | World | Sport | Business\nSign in\nShare this article\n";
+  const paragraphs = body
+    .split("\n\n")
+    .map((p) => `<p>${p}</p>`)
+    .join("");
   const samples: Array<[string, string, string]> = [
-    ["sample.txt", "text/plain", `Budget approved\n\n${SAMPLE}`],
-    ["sample.md", "text/markdown", `# Budget approved\n\n${SAMPLE}`],
+    ["sample.txt", "text/plain", `${chrome}Budget approved\nThe Star\n5 hours ago\n\n${body}\n${related}`],
+    ["sample.md", "text/markdown", `# Budget approved\n\n${body}\n\n## More\n\n- one item\n- another item\n`],
     [
       "sample.html",
       "text/html",
-      `<html><body><article><h1>Budget approved</h1><p>${SAMPLE}</p></article></body></html>`,
+      `<html><body><nav><a href="/">Home</a> <a href="/world">World</a></nav><article class="story"><h1>Budget approved</h1><div class="byline">By Jane Roe, 5 hours ago</div>${paragraphs}</article><aside class="related"><ul>${related
+        .split("\n\n")
+        .map((r) => `<li><a href="/x">${r}</a></li>`)
+        .join("")}</ul></aside><footer>Copyright The Star</footer></body></html>`,
     ],
   ];
-  for (let round = 0; round < 3; round++)
+  for (let round = 0; round < 8; round++)
     for (const [name, mediaType, text] of samples) {
       const bytes = new TextEncoder().encode(text);
       const file = {
