@@ -85,12 +85,12 @@ export const benchCpu: BenchSection = async (o) => {
       natsStart += startS;
       table.push(row);
     }
-    const server = run.cpu.get("nats-server") ?? 0;
+    const server = (run.cpu.get("nats-server") ?? 0) + (run.cpu.get("supervisor") ?? 0);
     table.push([
-      "nats-server",
+      "nats-server, supervisor",
       server.toFixed(2),
       ...CATEGORIES.filter((c) => c !== "startup").map(() => ""),
-      (run.cpuBefore.get("nats-server") ?? 0).toFixed(1),
+      ((run.cpuBefore.get("nats-server") ?? 0) + (run.cpuBefore.get("supervisor") ?? 0)).toFixed(1),
     ]);
     table.push([
       "**all over NATS**",
