@@ -119,11 +119,16 @@ async function main() {
       };
       const name = await withNameFallback(await outputName(dirs.output, m.file), `${m.fileId}.json`, write);
       const relative = `output/${name}`;
-      await updateFileState(kv, m.fileId, init, ({ reprocess: _r, ...s }) => ({
+      const completed = ({ reprocess: _r, ...s }: FileState): FileState => ({
         ...s,
         state: "completed",
         output: relative,
-      }));
+      });
+      // a one-document file's entry holds nothing to merge (the original's name travels with the file): written at once
+      if (m.count === 1) {
+        const storedName = m.file.storedName;
+        await kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })));
+      } else await updateFileState(kv, m.fileId, init, completed);
       await dropBytes(m.fileId);
       ctx.note({ output: relative, documents });
       const id = `${m.fileId}@sink.${runOf(m.file)}`;
