@@ -130,9 +130,15 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     let body: unknown;
     let ids: { fileId?: string; docId?: string; file?: FileMeta } = {};
     const notes: Record<string, unknown> = {};
-    const mlog = () => log.child({ seq: m.seq, attempt, ...pickIds(ids) });
+    // one child logger a message (made when first needed, once its ids are known)
+    let child: Logger | undefined;
+    const mlog = () => {
+      child ??= log.child({ seq: m.seq, attempt, ...pickIds(ids) });
+      return child;
+    };
     try {
-      body = await publisher.readBody(m.data, m.headers);
+      const read = await publisher.read(m.data, () => m.headers);
+      body = read.body;
       const parsed = o.input.safeParse(body);
       if (!parsed.success) {
         ids = guessIds(body);
@@ -149,7 +155,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       }
       ids = guessIds(parsed.data);
       // a body that came by reference is dead-lettered by its reference: only its id is kept, not a second copy of it
-      if (publisher.payloadRef(m.headers, m.data.length)) body = { id: (body as { id?: unknown }).id };
+      if (read.ref) body = { id: (body as { id?: unknown }).id };
       const out = await o.handle(parsed.data, {
         log: mlog(),
         attempt,
