@@ -91,7 +91,15 @@ export async function connectNats(c: NatsConfig, name: string, log: Logger): Pro
   for (let attempt = 1; !nc; attempt++) {
     try {
       // no waitOnFirstConnect: it retries silently, and a person watching the logs sees nothing
-      nc = await connect({ ...opts, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, timeout: 5000 });
+      nc = await connect({
+        ...opts,
+        name,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 500,
+        timeout: 5000,
+        // no Error (and stack) made ahead of every request just in case it times out: two a publish
+        noAsyncTraces: true,
+      });
     } catch (err) {
       const retryInMs = connectDelayMs(attempt);
       const reason = err instanceof Error ? err.message : String(err);
