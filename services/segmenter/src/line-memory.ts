@@ -135,15 +135,22 @@ export function createKvLineMemory(
       watch();
       const unique = [...new Set(keys)].sort();
       const docKey = `d.${createHash("sha256").update(source).update("\u0000").update(unique.join(",")).digest("hex").slice(0, 40)}`;
+      const value: DocLines = { s: source, k: unique };
       let rev: number;
       try {
-        rev = await kv.create(docKey, JSON.stringify({ s: source, k: unique } satisfies DocLines));
+        rev = await kv.create(docKey, JSON.stringify(value));
       } catch {
         // this document was recorded before (a redelivery, the same bytes again): it counts once
         rev = (await kv.get(docKey))?.revision ?? 0;
+        // the next page of this source, on any replica that waits the same way, sees this one
+        await caughtUp(rev);
+        return;
       }
-      // the next page of this source, on any replica that waits the same way, sees this one
-      await caughtUp(rev);
+      // counted here at once: the next page of this source need not wait for the watch to bring it back
+      // (apply counts a page once, whichever brings it first)
+      apply(docKey, value);
+      // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
+      caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
       const list = pages.get(source) ?? [];
       for (const old of list.slice(0, Math.max(0, list.length - maxPages))) {
