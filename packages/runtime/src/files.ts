@@ -1,4 +1,5 @@
-import { lstat, mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
+import { lstatSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { type FileMeta, FileNameError, isNameRefused, safeFileName } from "@sift/contracts";
 
@@ -13,9 +14,9 @@ export function dataDirs(root: string) {
 }
 
 export async function exists(path: string): Promise<boolean> {
+  // a local stat answers in microseconds: a trip through libuv's thread pool (and back) costs more than that
   try {
-    await lstat(path);
-    return true;
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
   } catch {
     return false;
   }
@@ -79,9 +80,18 @@ export async function outputName(outputDir: string, file: Pick<FileMeta, "name" 
 /** Writes a file atomically: a temp file in the same folder, then rename. */
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  // small writes at once (open, write, close and rename were four trips through the thread pool); large ones not
+  if (data.length <= SYNC_WRITE_MAX) {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+    return;
+  }
   await writeFile(tmp, data);
   await rename(tmp, path);
 }
+
+/** Characters (or bytes) up to which a file is written without leaving the event loop. */
+const SYNC_WRITE_MAX = 1024 * 1024;
 
 export interface FailureRecord {
   /** The name the file had when it was dropped. */
