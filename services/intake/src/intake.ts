@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { constants, copyFile, link, lstat, mkdir, readFile, rename, unlink } from "node:fs/promises";
+import { linkSync, lstatSync, mkdirSync, readFileSync, type Stats, unlinkSync } from "node:fs";
+import { constants, copyFile, mkdir, readFile, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
@@ -68,7 +69,8 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
     return refuse("TOO_LARGE", `${c.name} has ${c.stats.size} bytes, over SIFT_MAX_FILE_BYTES=${d.maxFileBytes}`);
   }
 
-  const bytes = await readFile(c.path);
+  // a small file is read at once: a trip through the thread pool costs more than reading it (a large one still goes)
+  const bytes = c.stats.size <= SYNC_READ_MAX ? readFileSync(c.path) : await readFile(c.path);
   const fileId = createHash("sha256").update(bytes).digest("hex");
   const flog = d.log.child({ fileId, file: c.name });
   const { state: prevState, revision: seenRevision } = await readFileStateEntry(d.kv, fileId);
@@ -80,7 +82,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
     return "duplicate";
   }
 
-  await mkdir(dirs.processed, { recursive: true });
+  mkdirSync(dirs.processed, { recursive: true });
   const storedName = await freeName(dirs.processed, c.name, fileId);
   const stored = join(dirs.processed, storedName);
   // the original is in processed/ before any stage can fail it, so the sink, and only the sink, moves it to failed/
@@ -145,19 +147,28 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
 
 /** Removes the intake/ name of the file, unless a new file was dropped (or written) under that name meanwhile. */
 async function removeIfSame(c: Candidate): Promise<void> {
-  const now = await lstat(c.path).catch(() => undefined);
+  // metadata calls of a few microseconds: made at once, not through the thread pool
+  let now: Stats | undefined;
+  try {
+    now = lstatSync(c.path, { throwIfNoEntry: false });
+  } catch {
+    now = undefined;
+  }
   const same =
     now?.ino === c.stats.ino && now.dev === c.stats.dev && now.size === c.stats.size && now.mtimeMs === c.stats.mtimeMs;
-  if (same) await unlink(c.path);
+  if (same) unlinkSync(c.path);
 }
 
 /** A second name for the original in processed/ (a hard link; a copy where links are not allowed). */
 async function placeOriginal(from: string, to: string): Promise<void> {
   try {
-    await link(from, to);
+    linkSync(from, to);
   } catch {
     await copyFile(from, to, constants.COPYFILE_EXCL);
   }
 }
+
+/** Files up to this size are read without leaving the event loop. */
+const SYNC_READ_MAX = 1024 * 1024;
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;
