@@ -107,7 +107,7 @@ export const benchCpu: BenchSection = async (o) => {
       ),
       rows: table,
       notes: [
-        `Every process under \`node --cpu-prof\` (services with their worker processes), ${corpus.files.length} files; CPU s from /proc from the drop to the last output (one process: first file to last), split by the profile's samples: a sample goes to the category of its innermost frame that has one (stage work = the stage packages; sink: output assembly and writing; intake: reading, hashing, moving files). Profiled runs are slower than the ones above. Load ${load}.`,
+        `Every Node.js process profiled (services with their worker processes), ${corpus.files.length} files; CPU s from /proc from the drop to the last output (one process: first file to last), split by the profile's samples: a sample goes to the category of its innermost frame that has one (stage work = the stage packages and the libraries they read with; sink: output assembly and writing; intake: reading, hashing, moving files). Samples are wall time while a thread is not idle: on a loaded machine, waiting for a core lands where a process woke another (socket writes). Profiled runs are slower than the ones above. Load ${load}.`,
       ],
     });
     rows.push({
