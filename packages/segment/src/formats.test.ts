@@ -278,4 +278,13 @@ describe("segmentFile on other input", () => {
     const s = toSourceSpan(d.sourceMap, { start: at, end: at + 6 });
     expect(md.slice(s.sourceStart, s.sourceEnd)).toBe("Monday");
   });
+
+  it("keeps a note's section heading, its list and its closing line: a note has no chrome", async () => {
+    const md =
+      "# Team offsite\n\nWe meet in the old library on Thursday to plan the spring release and to agree who owns which part.\n\n## Details\n\n- Bring your laptop\n- Lunch is provided\n\nSee you there.\n";
+    const docs = await segment("offsite.md", new TextEncoder().encode(md));
+    expect(docs).toHaveLength(1);
+    expect(paras(docs[0]).slice(1)).toEqual(["Details", "Bring your laptop", "Lunch is provided", "See you there."]);
+    expect(docs[0]?.removed).toEqual([]);
+  });
 });
