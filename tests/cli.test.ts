@@ -10,9 +10,9 @@ import addFormats from "ajv-formats";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { freePort, type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { repoRoot, sharedDir } from "./support/pipeline.js";
+import { cli, sift } from "./support/sift-cli.js";
 
 const run = promisify(execFile);
-const cli = join(repoRoot, "packages/cli/dist/main.js");
 const fixture = join(sharedDir, "fixtures", "news-page", "page.txt");
 const ajv = new Ajv2020({ strict: false });
 addFormats.default(ajv);
@@ -62,23 +62,6 @@ describe("sift CLI (built)", () => {
     }
   });
 });
-
-/** Runs the built `sift` and collects its exit code and output (never throws). */
-async function sift(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [cli, ...args], {
-      env: { ...process.env, LOG_LEVEL: "info", ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
 

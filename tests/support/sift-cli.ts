@@ -4,7 +4,8 @@ import { promisify } from "node:util";
 import { repoRoot } from "./pipeline.js";
 
 const run = promisify(execFile);
-const cli = join(repoRoot, "packages", "cli", "dist", "main.js");
+/** The built `sift` command. */
+export const cli = join(repoRoot, "packages", "cli", "dist", "main.js");
 
 /** Runs the built `sift` command with `env` on top of this process's environment. */
 export async function sift(

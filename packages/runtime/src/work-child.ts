@@ -6,11 +6,11 @@
 import { Worker } from "node:worker_threads";
 import {
   type ChildMessage,
+  loadTaskModules,
   type ParentMessage,
   readErrorOf,
   type SerialisedError,
   serialiseError,
-  type WorkTasks,
 } from "./work-protocol.js";
 
 const send = (m: ChildMessage) => process.send?.(m);
@@ -52,7 +52,7 @@ function depsFor(jobId: number, names: string[]): Record<string, (...args: unkno
 }
 
 // listening before the modules load: a message that came early is not lost
-const loaded = loadTasks();
+const loaded = loadTaskModules(JSON.parse(process.env.SIFT_WORK_MODULES ?? "[]") as string[]);
 process.on("message", (raw) => {
   const m = raw as ParentMessage;
   if (m.t === "reply") {
@@ -72,17 +72,6 @@ for (const event of ["uncaughtException", "unhandledRejection"] as const)
     if (current !== undefined) send({ t: "done", id: current, ok: false, error: readErrorOf(err) });
     process.exit(1);
   });
-
-async function loadTasks(): Promise<WorkTasks> {
-  const urls = JSON.parse(process.env.SIFT_WORK_MODULES ?? "[]") as string[];
-  const tasks: WorkTasks = {};
-  for (const url of urls) {
-    const mod = (await import(url)) as { tasks?: WorkTasks; init?: () => unknown };
-    Object.assign(tasks, mod.tasks ?? {});
-    await mod.init?.();
-  }
-  return tasks;
-}
 
 async function run(id: number, task: string, input: unknown, depNames: string[]): Promise<void> {
   current = id;

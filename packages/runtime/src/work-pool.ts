@@ -14,6 +14,7 @@ import type { BaseConfig } from "./config.js";
 import type { Logger } from "./logger.js";
 import {
   type ChildMessage,
+  loadTaskModules,
   type ParentMessage,
   readErrorOf,
   type SerialisedError,
@@ -410,17 +411,6 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
       );
     },
   };
-}
-
-/** Imports task modules as a worker does (each `init` run once): the tasks by name. */
-async function loadTaskModules(urls: string[]): Promise<WorkTasks> {
-  const tasks: WorkTasks = {};
-  for (const url of urls) {
-    const mod = (await import(url)) as { tasks?: WorkTasks; init?: () => unknown };
-    Object.assign(tasks, mod.tasks ?? {});
-    await mod.init?.();
-  }
-  return tasks;
 }
 
 /** What a dependency threw, keeping its code and retryability as the worker's side of a call keeps them. */

@@ -45,3 +45,14 @@ export function readErrorOf(err: unknown): SerialisedError {
   if (s.code !== undefined && s.retryable !== undefined) return s;
   return { name: s.name, message: s.message, code: "WORK_ERROR", retryable: false, unexpected: true };
 }
+
+/** Imports task modules as a worker does (each `init` run once): the tasks by name. */
+export async function loadTaskModules(urls: string[]): Promise<WorkTasks> {
+  const tasks: WorkTasks = {};
+  for (const url of urls) {
+    const mod = (await import(url)) as { tasks?: WorkTasks; init?: () => unknown };
+    Object.assign(tasks, mod.tasks ?? {});
+    await mod.init?.();
+  }
+  return tasks;
+}
