@@ -20,7 +20,11 @@ export interface EntryPoint<I = unknown, O = unknown> {
   name: string;
   prepare(file: ShapeFile, earlier: Map<string, unknown>): I | Promise<I>;
   run(input: I): O | Promise<O>;
+  /** How big its input is (bytes or characters): a later stage's input need not double when the file does. */
+  size(input: I): number;
 }
+
+const textChars = (docs: Array<{ text: string }>) => docs.reduce((n, d) => n + d.text.length, 0);
 
 const entry = <I, O>(e: EntryPoint<I, O>) => e as unknown as EntryPoint;
 
@@ -35,6 +39,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
     prepare: (f: ShapeFile) => f,
     // the door's limits as the services have them, but for lines: a shape of many lines is measured past them
     run: (f: ShapeFile) => segmentFile({ file: f.file, bytes: f.bytes, limits: { maxLines: Number.MAX_SAFE_INTEGER } }),
+    size: (f: ShapeFile) => f.bytes.length,
   }),
   entry({
     name: "clean",
@@ -43,6 +48,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
       const clean = createCleaner();
       return docs.map((d) => clean(d));
     },
+    size: textChars,
   }),
   entry({
     name: "tag",
@@ -51,6 +57,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
       const tag = loadTagger();
       return docs.map((d) => tag(d));
     },
+    size: textChars,
   }),
 ];
 
@@ -65,6 +72,8 @@ export interface SizeResult {
   n: number;
   /** Least CPU time of each entry point that ran, over the runs, ms. */
   ms: Record<string, number>;
+  /** The size of each entry point's input (see `EntryPoint.size`). */
+  inputs: Record<string, number>;
   /** The entry point that threw (and so those after it did not run). */
   failed?: { entry: string; code: string; message: string };
   bytes: number;
@@ -107,9 +116,10 @@ function makeFile(shapeName: string, n: number): ShapeFile {
 /** Every entry point once on `file`: CPU ms of each that ran, and the failure that stopped the chain. */
 async function timeOnce(
   file: ShapeFile,
-): Promise<{ ms: Map<string, number>; failed?: SizeResult["failed"]; documents: number }> {
+): Promise<{ ms: Map<string, number>; inputs: Map<string, number>; failed?: SizeResult["failed"]; documents: number }> {
   const earlier = new Map<string, unknown>();
   const ms = new Map<string, number>();
+  const inputs = new Map<string, number>();
   let documents = 0;
   for (const e of ENTRY_POINTS) {
     let prepared: unknown;
@@ -118,6 +128,7 @@ async function timeOnce(
     } catch {
       break; // what it needs did not run
     }
+    inputs.set(e.name, e.size(prepared));
     let t0 = cpuMs();
     try {
       const out = await e.run(prepared);
@@ -137,12 +148,13 @@ async function timeOnce(
       ms.set(e.name, cpuMs() - t0);
       return {
         ms,
+        inputs,
         failed: { entry: e.name, code: x.code ?? "ERROR", message: String(x.message).slice(0, 160) },
         documents,
       };
     }
   }
-  return { ms, documents };
+  return { ms, inputs, documents };
 }
 
 async function measure(input: MeasureInput): Promise<MeasureOutput> {
@@ -170,6 +182,7 @@ async function measure(input: MeasureInput): Promise<MeasureOutput> {
       return {
         n: input.sizes[i] as number,
         ms,
+        inputs: Object.fromEntries(rs[0]?.inputs ?? []),
         ...(failed ? { failed } : {}),
         bytes: f.bytes.length,
         documents: rs[0]?.documents ?? 0,
