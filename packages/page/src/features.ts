@@ -158,6 +158,12 @@ function coreValues(s: Shape): number[] {
 }
 
 export interface PageContext {
+  /**
+   * Blocks of HTML (with markup features) or lines of text. Every feature of an HTML block is also learned in
+   * a copy of its own (`html:` + name): what the two views share is learned from both, what differs from each
+   * (Daumé's feature augmentation), so the flattened pages do not pull the HTML reading off its markup.
+   */
+  html: boolean;
   /** Per block: how often its exact text occurs on the page. */
   repeats: number[];
   /** Per block: in how many earlier pages of the same source the line was seen (0 when unknown). */
@@ -168,7 +174,7 @@ export interface PageContext {
 export function pageContext(blocks: Block[]): PageContext {
   const counts = new Map<string, number>();
   for (const b of blocks) counts.set(b.text, (counts.get(b.text) ?? 0) + 1);
-  return { repeats: blocks.map((b) => counts.get(b.text) ?? 1) };
+  return { html: blocks.some((b) => b.markup.length > 0), repeats: blocks.map((b) => counts.get(b.text) ?? 1) };
 }
 
 /** The model's features of every block of a page, into a sink. Linear in the page. */
@@ -300,7 +306,10 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   }
 }
 
-/** The features of every block as strings ("template=value"), as training and tests see them. */
+/** The prefix of the HTML view's own copy of a feature. */
+export const HTML_VIEW = "html:";
+
+/** The features of every block as strings ("template=value", and the HTML view's copies), as training and tests see them. */
 export function blockFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext): string[][] {
   const out: string[][] = blocks.map(() => []);
   let cur: string[] = [];
@@ -309,7 +318,9 @@ export function blockFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext
       cur = out[i] as string[];
     },
     add(template, value) {
-      cur.push(`${TEMPLATE_NAMES[template]}=${value}`);
+      const name = `${TEMPLATE_NAMES[template]}=${value}`;
+      cur.push(name);
+      if (ctx.html) cur.push(HTML_VIEW + name);
     },
   });
   return out;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { LinearChain, type Weights } from "@sift/learn";
-import { emitFeatures, type PageContext, TEMPLATE_NAMES } from "./features.js";
+import { emitFeatures, HTML_VIEW, type PageContext, TEMPLATE_NAMES } from "./features.js";
 import { LABELS, pageChain } from "./labels.js";
 import type { Block } from "./lines.js";
 import type { Shape } from "./shape.js";
@@ -27,12 +27,18 @@ interface Table {
 const NUMBER = /^-?\d+$/;
 const TEMPLATE_INDEX = new Map(TEMPLATE_NAMES.map((name, i) => [name, i]));
 
+/** A view's lookup: per template number, its values' ids, and each id's nine label weights. */
+interface View {
+  tables: Array<Table | undefined>;
+  w: Float64Array;
+}
+
 /** A page model ready to label blocks. */
 export class PageModel {
   readonly chain = new LinearChain(pageChain);
-  /** By template number: run-time features are looked up without building their names. */
-  private readonly tables: Array<Table | undefined> = [];
-  private readonly w: Float64Array;
+  /** Lines of text: the shared features. HTML blocks: each feature's shared and HTML weights summed once, here. */
+  private readonly text: View;
+  private readonly html: View;
   private readonly t: Float64Array;
 
   constructor(stored: StoredPageModel) {
@@ -42,62 +48,34 @@ export class PageModel {
       throw new Error(
         `page model has ${stored.labels} labels and ${stored.rows} rows; this code reads ${LABELS} and ${this.chain.rows}`,
       );
-    const nums = new Map<number, Array<[number, number]>>();
-    stored.features.forEach((name, id) => {
-      const at = name.indexOf("=");
-      const t = TEMPLATE_INDEX.get(name.slice(0, at));
-      // a template this code no longer makes is left out
-      if (t === undefined) return;
-      const value = name.slice(at + 1);
-      if (NUMBER.test(value)) {
-        const list = nums.get(t) ?? [];
-        list.push([Number(value), id]);
-        nums.set(t, list);
-      } else {
-        this.table(t).words.set(value, id);
-      }
-    });
-    for (const [t, list] of nums) {
-      const table = this.table(t);
-      const max = Math.max(...list.map(([v]) => v));
-      table.nums = new Int32Array(max + 2).fill(-1);
-      for (const [v, id] of list) if (v >= -1) table.nums[v + 1] = id;
-    }
     // each label's emission rows summed once, here: at run time a feature adds one weight per label
     const R = this.chain.rows;
-    const f = stored.features.length;
     const rows = Float64Array.from(stored.w);
-    const combined = new Float64Array(f * LABELS);
-    for (let id = 0; id < f; id++)
-      this.chain.combine(rows.subarray(id * R, id * R + R), 1, combined.subarray(id * LABELS, id * LABELS + LABELS));
-    this.w = combined;
+    const combined = (id: number, into: Float64Array) => this.chain.combine(rows.subarray(id * R, id * R + R), 1, into);
+    const text = new ViewBuilder();
+    const html = new ViewBuilder();
+    stored.features.forEach((name, id) => {
+      const own = name.startsWith(HTML_VIEW);
+      const bare = own ? name.slice(HTML_VIEW.length) : name;
+      const at = bare.indexOf("=");
+      const t = TEMPLATE_INDEX.get(bare.slice(0, at));
+      // a template this code no longer makes is left out
+      if (t === undefined) return;
+      const raw = bare.slice(at + 1);
+      const value = NUMBER.test(raw) ? Number(raw) : raw;
+      if (!own) text.add(t, value, id);
+      html.add(t, value, id);
+    });
+    this.text = text.build(combined);
+    this.html = html.build(combined);
     this.t = Float64Array.from(stored.t);
-  }
-
-  private table(t: number): Table {
-    let table = this.tables[t];
-    if (!table) {
-      table = { nums: new Int32Array(0), words: new Map() };
-      this.tables[t] = table;
-    }
-    return table;
-  }
-
-  /** The feature id of a template's value, or -1. */
-  private id(t: number, value: number | string): number {
-    const table = this.tables[t];
-    if (!table) return -1;
-    if (typeof value === "number")
-      return value + 1 < table.nums.length && value >= -1 ? (table.nums[value + 1] as number) : -1;
-    return table.words.get(value) ?? -1;
   }
 
   /** The best labels of a page's blocks. */
   label(blocks: Block[], shapes: Shape[], ctx: PageContext): Int32Array {
     const n = blocks.length;
     const em = new Float64Array(n * LABELS);
-    const w = this.w;
-    const tables = this.tables;
+    const { w, tables } = ctx.html ? this.html : this.text;
     let at = 0;
     emitFeatures(blocks, shapes, ctx, {
       block: (i) => {
@@ -132,15 +110,18 @@ export class PageModel {
   labelNamed(features: string[][]): Int32Array {
     const n = features.length;
     const em = new Float64Array(n * LABELS);
+    // an HTML page's names carry their `html:` copies, whose weights the HTML view has summed in already
+    const { w, tables } = features.some((fs) => fs.some((f) => f.startsWith(HTML_VIEW))) ? this.html : this.text;
     features.forEach((fs, i) => {
       for (const name of fs) {
+        if (name.startsWith(HTML_VIEW)) continue;
         const at = name.indexOf("=");
         const t = TEMPLATE_INDEX.get(name.slice(0, at));
         const value = name.slice(at + 1);
-        const id = t === undefined ? -1 : this.id(t, NUMBER.test(value) ? Number(value) : value);
+        const id = t === undefined ? -1 : idOf(tables, t, NUMBER.test(value) ? Number(value) : value);
         if (id < 0) continue;
         for (let y = 0; y < LABELS; y++)
-          em[i * LABELS + y] = (em[i * LABELS + y] as number) + (this.w[id * LABELS + y] as number);
+          em[i * LABELS + y] = (em[i * LABELS + y] as number) + (w[id * LABELS + y] as number);
       }
     });
     return this.decode(em, n);
@@ -150,6 +131,59 @@ export class PageModel {
     const out = new Int32Array(n);
     this.chain.viterbi(em, this.t, n, out);
     return out;
+  }
+}
+
+/** The feature id of a template's value in a view, or -1. */
+function idOf(tables: Array<Table | undefined>, t: number, value: number | string): number {
+  const table = tables[t];
+  if (!table) return -1;
+  if (typeof value === "number")
+    return value + 1 < table.nums.length && value >= -1 ? (table.nums[value + 1] as number) : -1;
+  return table.words.get(value) ?? -1;
+}
+
+/** Gathers a view's features (a template's value may stand for several stored rows, summed) and lays out its tables. */
+class ViewBuilder {
+  private readonly ids = new Map<number, Map<number | string, number[]>>();
+
+  add(t: number, value: number | string, storedId: number): void {
+    let values = this.ids.get(t);
+    if (!values) {
+      values = new Map();
+      this.ids.set(t, values);
+    }
+    const list = values.get(value);
+    if (list) list.push(storedId);
+    else values.set(value, [storedId]);
+  }
+
+  build(combine: (storedId: number, into: Float64Array) => void): View {
+    let count = 0;
+    for (const values of this.ids.values()) count += values.size;
+    const w = new Float64Array(count * LABELS);
+    const row = new Float64Array(LABELS);
+    const tables: Array<Table | undefined> = [];
+    let next = 0;
+    for (const [t, values] of this.ids) {
+      const table: Table = { nums: new Int32Array(0), words: new Map() };
+      tables[t] = table;
+      let max = -1;
+      for (const v of values.keys()) if (typeof v === "number" && v > max) max = v;
+      if (max >= -1) table.nums = new Int32Array(max + 2).fill(-1);
+      for (const [v, stored] of values) {
+        const id = next++;
+        for (const s of stored) {
+          row.fill(0);
+          combine(s, row);
+          for (let y = 0; y < LABELS; y++) w[id * LABELS + y] = (w[id * LABELS + y] as number) + (row[y] as number);
+        }
+        if (typeof v === "number") {
+          if (v >= -1) table.nums[v + 1] = id;
+        } else table.words.set(v, id);
+      }
+    }
+    return { tables, w };
   }
 }
 
