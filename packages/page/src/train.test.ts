@@ -37,7 +37,8 @@ describe.skipIf(!present)("the page model", () => {
     expect(sha256(bytes)).toBe(sha256(committed));
     const stored = JSON.parse(gunzipSync(committed).toString("utf8")) as StoredPageModel;
     expect(stored.features.length).toBeGreaterThan(1000);
-  });
+    // a full training run: about a minute on a quiet machine, several on a loaded one
+  }, 600_000);
 
   // floors on pages each fold's model was not trained on
   it("reads flattened pages it was not trained on: article-extraction-dev F1 and trafilatura-eval-dev F1", () => {
