@@ -67,7 +67,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   const model = opts.model ?? pageModel();
   const labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
   titleWithoutBody(labels);
-  noPageAround(labels);
+  noPageAround(blocks, labels);
   const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
   // what the memory said is part of why: a reader of the output can see a line was dropped as a site's recurring chrome
   if (ctx.seen)
@@ -88,24 +88,30 @@ function titleWithoutBody(labels: Int32Array): void {
   for (let i = 0; i < labels.length; i++) if (labels[i] === Label.title) labels[i] = Label.body;
 }
 
+const SENTENCE_END = /[.!?…。！？]["”’)»]?$/u;
+
 /**
  * A file with no page around it is all text. One block has nothing to be the chrome of; and a file with no
  * chrome before its text, none inside it and no related items (a note, not a scraped page: a page's menus
- * come first) has no chrome after it either: a last short line there is its closing line ("See you there.").
+ * come first) has no chrome after it either: a last line there that ends a sentence is its closing line
+ * ("See you there."; "Share this" stays chrome).
  */
-function noPageAround(labels: Int32Array): void {
+function noPageAround(blocks: Block[], labels: Int32Array): void {
   const n = labels.length;
   if (n === 1) {
     labels[0] = Label.body;
     return;
   }
+  if (n < 2) return;
   let post = 0;
   for (let i = 0; i < n; i++) {
     const y = labels[i] as number;
     if (y === Label.post) post++;
     else if (y !== Label.title && y !== Label.body) return;
   }
-  if (post === 1 && labels[n - 1] === Label.post && labels[n - 2] === Label.body) labels[n - 1] = Label.body;
+  const last = (blocks[n - 1] as Block).text.trimEnd();
+  if (post === 1 && labels[n - 1] === Label.post && labels[n - 2] === Label.body && SENTENCE_END.test(last))
+    labels[n - 1] = Label.body;
 }
 
 function sampleText(blocks: Block[]): string {
