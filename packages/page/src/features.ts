@@ -71,6 +71,14 @@ const SEPARATOR = /\s[|•·]\s|\s[-–—]\s/;
 /** One token of lower-case letters and digits joined by "/", "-" or "_": a desk code, a slug, a path. */
 const CODE = /^[\p{Ll}\p{N}]+(?:[/_-][\p{Ll}\p{N}]+)+$/u;
 const LEADING_MARKS = /^[-–—|•·\s]+/;
+/** `text.replace(LEADING_MARKS, "")`, the pattern run only where the text starts with a mark or a space. */
+function withoutLeadingMarks(text: string): string {
+  const c = text.charCodeAt(0);
+  // the marks, and everything \s may match: all at or below 32, or from 0xa0 up
+  const may =
+    c === 45 || c === 0x2013 || c === 0x2014 || c === 124 || c === 0x2022 || c === 0xb7 || c <= 32 || c >= 0xa0;
+  return may ? text.replace(LEADING_MARKS, "") : text;
+}
 const AGE_HINT = /ago|vor|il y|yesterday|gestern|hier/i;
 const LINK_HINT = /[:.@]/;
 const COPY_HINT = /[©(]|opyright/;
@@ -150,11 +158,26 @@ const NEIGHBOUR_TEMPLATES = NEIGHBOURS.map(([, tag], k) =>
   (NEIGHBOUR_CORES[k] as number[]).map((c) => template(`${tag}:${CORE_NAMES[c]}`)),
 );
 
-function coreValues(s: Shape): number[] {
-  const words = logBucket(s.words);
-  const stop = s.words > 0 ? shareBucket(s.stops / s.words) : 0;
-  const end = endClass(s);
-  return [words, stop, end, startClass(s), s.prose ? 1 : 0, words * 10 + end, words * 10 + stop];
+const CORES = CORE_NAMES.length;
+
+/** The core values of every block, CORES a block in one array. */
+function coreValues(shapes: Shape[], ends: Int8Array): Int32Array {
+  const out = new Int32Array(shapes.length * CORES);
+  for (let i = 0; i < shapes.length; i++) {
+    const s = shapes[i] as Shape;
+    const words = logBucket(s.words);
+    const stop = s.words > 0 ? shareBucket(s.stops / s.words) : 0;
+    const end = ends[i] as number;
+    const at = i * CORES;
+    out[at] = words;
+    out[at + 1] = stop;
+    out[at + 2] = end;
+    out[at + 3] = startClass(s);
+    out[at + 4] = s.prose ? 1 : 0;
+    out[at + 5] = words * 10 + end;
+    out[at + 6] = words * 10 + stop;
+  }
+  return out;
 }
 
 export interface PageContext {
@@ -180,8 +203,8 @@ export function pageContext(blocks: Block[]): PageContext {
 /** The model's features of every block of a page, into a sink. Linear in the page. */
 export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext, sink: FeatureSink): void {
   const n = blocks.length;
-  const cores = shapes.map(coreValues);
-  const ends = shapes.map(endClass);
+  const ends = Int8Array.from(shapes, endClass);
+  const cores = coreValues(shapes, ends);
   // prose mass before each block, to place it relative to the article
   let proseTotal = 0;
   for (const s of shapes) if (s.prose) proseTotal += s.chars;
@@ -205,7 +228,7 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   }
   const pageKind = shareBucket(shortLines / Math.max(1, n)) * 10 + Math.min(8, logBucket(n));
   // a short line said again nearby ("The Star" … "- The Star"): an item's source, not its headline
-  const bare = blocks.map((b) => (b.text.length <= 60 ? b.text.replace(LEADING_MARKS, "").toLowerCase() : ""));
+  const bare = blocks.map((b) => (b.text.length <= 60 ? withoutLeadingMarks(b.text).toLowerCase() : ""));
   const nearRepeat = (i: number): boolean => {
     const key = bare[i] as string;
     if (!key) return false;
@@ -230,10 +253,10 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   for (let i = 0; i < n; i++) {
     const b = blocks[i] as Block;
     const s = shapes[i] as Shape;
-    const core = cores[i] as number[];
+    const core = i * CORES;
     sink.block(i);
     add(T.bias, 0);
-    for (let k = 0; k < CORE.length; k++) add(CORE[k] as number, core[k] as number);
+    for (let k = 0; k < CORES; k++) add(CORE[k] as number, cores[core + k] as number);
     add(T.c, logBucket(s.chars));
     add(T.pk_w, pageKind * 100 + logBucket(s.words));
     add(T.pk_p, pageKind * 100 + (s.prose ? 1 : 0));
@@ -298,9 +321,10 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
       const templates = NEIGHBOUR_TEMPLATES[k] as number[];
       if (j < 0 || j >= n) add(templates[0] as number, -1);
       else {
-        const other = cores[j] as number[];
+        const other = j * CORES;
         const which = NEIGHBOUR_CORES[k] as number[];
-        for (let c = 0; c < which.length; c++) add(templates[c] as number, other[which[c] as number] as number);
+        for (let c = 0; c < which.length; c++)
+          add(templates[c] as number, cores[other + (which[c] as number)] as number);
       }
     }
   }

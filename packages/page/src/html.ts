@@ -1,6 +1,6 @@
 import type { DocSource } from "@sift/contracts";
-import type { ChildNode, Element } from "domhandler";
-import { parseDocument } from "htmlparser2";
+import { type ChildNode, DomHandler, Element, Text } from "domhandler";
+import { Parser, type parseDocument } from "htmlparser2";
 
 /** One block of text from the markup; offsets point into the HTML string. */
 export interface HtmlBlock {
@@ -132,9 +132,84 @@ export interface Stats {
 
 const WS = /\s+/g;
 
+/** What an element's names say, worked out once per element: its names, and which lists they match (-1 not yet tested). */
+interface Names {
+  attrs: string;
+  negative: number;
+  keep: number;
+  positive: number;
+}
+const namesOf = new WeakMap<Element, Names>();
+
+function names(el: Element): Names {
+  let n = namesOf.get(el);
+  if (!n) {
+    const a = el.attribs;
+    n = {
+      attrs: `${a.class ?? ""} ${a.id ?? ""} ${a.role ?? ""} ${a.itemprop ?? ""}`,
+      negative: -1,
+      keep: -1,
+      positive: -1,
+    };
+    namesOf.set(el, n);
+  }
+  return n;
+}
+
 function attrs(el: Element): string {
-  const a = el.attribs;
-  return `${a.class ?? ""} ${a.id ?? ""} ${a.role ?? ""} ${a.itemprop ?? ""}`;
+  return names(el).attrs;
+}
+
+function isNegative(el: Element): boolean {
+  const n = names(el);
+  if (n.negative < 0) n.negative = NEGATIVE.test(n.attrs) ? 1 : 0;
+  return n.negative === 1;
+}
+
+function isKeep(el: Element): boolean {
+  const n = names(el);
+  if (n.keep < 0) n.keep = KEEP.test(n.attrs) ? 1 : 0;
+  return n.keep === 1;
+}
+
+function isPositive(el: Element): boolean {
+  const n = names(el);
+  if (n.positive < 0) n.positive = POSITIVE.test(n.attrs) ? 1 : 0;
+  return n.positive === 1;
+}
+
+/** JavaScript's white space (what `\s` matches), one code unit. */
+function isSpace(c: number): boolean {
+  return c <= 32
+    ? c === 32 || (c >= 9 && c <= 13)
+    : c >= 0xa0 &&
+        (c === 0xa0 ||
+          c === 0x1680 ||
+          (c >= 0x2000 && c <= 0x200a) ||
+          c === 0x2028 ||
+          c === 0x2029 ||
+          c === 0x202f ||
+          c === 0x205f ||
+          c === 0x3000 ||
+          c === 0xfeff);
+}
+
+/** Whether a string has a character that is not white space (`s.trim() !== ""`). */
+function hasText(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isSpace(s.charCodeAt(i))) return true;
+  return false;
+}
+
+/** `s.replace(WS, " ").trim()`, without a copy when the spacing is already plain. */
+function collapseSpaces(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  if (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(n - 1))) return s.replace(WS, " ").trim();
+  for (let i = 1; i < n - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (isSpace(c) && (c !== 32 || isSpace(s.charCodeAt(i + 1)))) return s.replace(WS, " ").trim();
+  }
+  return s;
 }
 
 function isHidden(el: Element): boolean {
@@ -142,6 +217,72 @@ function isHidden(el: Element): boolean {
   if ("hidden" in a || a["aria-hidden"] === "true") return true;
   const style = a.style;
   return style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style);
+}
+
+const PARSE = { withStartIndices: true, withEndIndices: true, decodeEntities: true };
+type Loose = Record<string, unknown>;
+
+/**
+ * domhandler's DOM builder with its two common nodes made by plain assignments: the same objects (same
+ * prototype, same own properties in the same order), but domhandler's class fields, run for every node
+ * of five node classes, made DOM building the largest cost of reading an HTML page.
+ */
+class PageDomHandler extends DomHandler {
+  private at: { endIndex: number | null } | null = null;
+
+  override onparserinit(parser: { startIndex: number | null; endIndex: number | null }): void {
+    super.onparserinit(parser);
+    this.at = parser;
+  }
+
+  override onopentag(name: string, attribs: { [key: string]: string }): void {
+    const el = Object.create(Element.prototype) as Loose;
+    el.parent = null;
+    el.prev = null;
+    el.next = null;
+    el.startIndex = null;
+    el.endIndex = null;
+    el.children = [];
+    el.name = name;
+    el.attribs = attribs;
+    el.type = name === "script" ? "script" : name === "style" ? "style" : "tag";
+    el.namespace = undefined;
+    el["x-attribsNamespace"] = undefined;
+    el["x-attribsPrefix"] = undefined;
+    this.addNode(el as unknown as Element);
+    this.tagStack.push(el as unknown as Element);
+  }
+
+  override ontext(data: string): void {
+    const last = this.lastNode;
+    if (last && last.type === "text") {
+      last.data += data;
+      if (this.at) last.endIndex = this.at.endIndex;
+      return;
+    }
+    const node = Object.create(Text.prototype) as Loose;
+    node.parent = null;
+    node.prev = null;
+    node.next = null;
+    node.startIndex = null;
+    node.endIndex = null;
+    node.data = data;
+    node.type = "text";
+    this.addNode(node as unknown as Text);
+    this.lastNode = node as unknown as Text;
+  }
+
+  override onend(): void {
+    super.onend();
+    this.at = null;
+  }
+}
+
+/** `parseDocument(html, PARSE)`, with a faster builder of the same DOM. */
+function parsePage(html: string): ReturnType<typeof parseDocument> {
+  const handler = new PageDomHandler(undefined, PARSE);
+  new Parser(handler, PARSE).end(html);
+  return handler.root;
 }
 
 /** Splits the page into blocks of text, each owned by its nearest block-level element. Iterative: nesting depth costs no stack. */
@@ -153,7 +294,7 @@ function collectBlocks(root: ChildNode[]): DomBlock[] {
   let end = -1;
   let owner: Element | null = null;
   const flush = () => {
-    const text = parts.join("").replace(WS, " ").trim();
+    const text = collapseSpaces(parts.length === 1 ? (parts[0] as string) : parts.join(""));
     if (text && owner) blocks.push({ text, owner, linkChars, srcStart: start, srcEnd: end });
     parts = [];
     linkChars = 0;
@@ -185,11 +326,13 @@ function collectBlocks(root: ChildNode[]): DomBlock[] {
     if (node.type === "text") {
       const data = node.data;
       if (!data) continue;
-      if (start < 0 && data.trim()) start = node.startIndex ?? -1;
-      if (data.trim()) end = (node.endIndex ?? -1) + 1;
+      if (hasText(data)) {
+        if (start < 0) start = node.startIndex ?? -1;
+        end = (node.endIndex ?? -1) + 1;
+      }
       if (owner === null || parts.length === 0) owner = f.blockOwner;
       parts.push(data);
-      if (f.inLink) linkChars += data.replace(WS, "").length;
+      if (f.inLink) linkChars += visibleChars(data);
     } else if (node.type === "tag" || node.type === "script" || node.type === "style") {
       const el = node as Element;
       const name = el.name.toLowerCase();
@@ -214,10 +357,20 @@ function collectBlocks(root: ChildNode[]): DomBlock[] {
   return blocks;
 }
 
-const visibleChars = (s: string) => s.replace(WS, "").length;
+/** Characters that are not white space (`s.replace(WS, "").length`). */
+function visibleChars(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (!isSpace(s.charCodeAt(i))) n++;
+  return n;
+}
 
 function commas(s: string): number {
-  return (s.match(/[,，、]/g) ?? []).length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44 || c === 0xff0c || c === 0x3001) n++;
+  }
+  return n;
 }
 
 function parentElement(el: Element): Element | null {
@@ -238,13 +391,22 @@ function ancestors(el: Element): Element[] {
   return out;
 }
 
+/** `ancestors(el).includes(above)`, without the array. */
+function hasAncestor(el: Element, above: Element): boolean {
+  let p = el.parent;
+  for (let k = 0; p && p.type === "tag" && k < MAX_ANCESTORS; k++) {
+    if (p === above) return true;
+    p = p.parent;
+  }
+  return false;
+}
+
 function classWeight(el: Element): number {
-  const a = attrs(el);
   let w = 0;
-  if (KEEP.test(a)) w += 40;
+  if (isKeep(el)) w += 40;
   else {
-    if (POSITIVE.test(a)) w += 25;
-    if (NEGATIVE.test(a)) w -= 25;
+    if (isPositive(el)) w += 25;
+    if (isNegative(el)) w -= 25;
   }
   if (el.attribs.itemprop === "articleBody") w += 50;
   const name = el.name;
@@ -309,7 +471,7 @@ function relatedDocuments(blocks: DomBlock[], skip: Set<DomBlock>, used: Set<Dom
     const chars = visibleChars(b.text);
     if (chars < 25 || chars > 200 || b.linkChars / chars < 0.9 || b.text.split(" ").length < 4) continue;
     const chain = [b.owner, ...ancestors(b.owner)];
-    const region = chain.find((el) => el.name === "aside" || RELATED.test(attrs(el)));
+    const region = chain.find((el) => el.name === "aside" || isRelated(el));
     if (!region || seen.has(b.text)) continue;
     seen.add(b.text);
     used.add(b);
@@ -318,7 +480,7 @@ function relatedDocuments(blocks: DomBlock[], skip: Set<DomBlock>, used: Set<Dom
     const doc: HtmlDocument = { role: "related", title: b.text, blocks: [], source: {} };
     for (let j = i + 1; item && j < blocks.length; j++) {
       const next = blocks[j] as DomBlock;
-      if (!ancestors(next.owner).includes(item) && next.owner !== item) break;
+      if (next.owner !== item && !hasAncestor(next.owner, item)) break;
       const n = visibleChars(next.text);
       if (skip.has(next) || next.linkChars / Math.max(1, n) > 0.5) continue;
       used.add(next);
@@ -362,7 +524,7 @@ export interface HtmlAnalysis {
 
 /** The rule-based reading of a page (Readability-style container scoring), with its verdict on every block. */
 export function analyseHtml(html: string): HtmlAnalysis {
-  const doc = parseDocument(html, { withStartIndices: true, withEndIndices: true, decodeEntities: true });
+  const doc = parsePage(html);
   const blocks = collectBlocks(doc.children);
   const stats = new Map<Element, Stats>();
   const statOf = (el: Element) => {
@@ -375,24 +537,30 @@ export function analyseHtml(html: string): HtmlAnalysis {
   };
   for (const b of blocks) {
     const chars = visibleChars(b.text);
-    const chain = [b.owner, ...ancestors(b.owner)];
     const prose = b.text.length >= 80 && b.linkChars / Math.max(1, chars) < 0.25;
+    const scored = !(b.text.length < 25 || b.linkChars / Math.max(1, chars) > 0.5);
+    const score = scored ? 1 + commas(b.text) + Math.min(3, Math.floor(b.text.length / 100)) : 0;
+    // the paragraph's container and its ancestors share the credit, less the further up
+    const first = b.owner.name === "div" || b.owner.name === "td" ? 0 : 1;
     let blocked = false;
-    for (const el of chain) {
+    // the block's owner, then its ancestors (at most MAX_ANCESTORS)
+    let el: Element = b.owner;
+    for (let k = 0; ; k++) {
       const s = statOf(el);
-      if (prose && !blocked) s.prose += chars;
-      if (isChromeElement(el)) blocked = true;
+      if (prose && !blocked) {
+        s.prose += chars;
+        if (isChromeElement(el)) blocked = true;
+      }
       s.chars += chars;
       s.linkChars += b.linkChars;
       s.blocks += 1;
+      const level = k - first;
+      if (scored && level >= 0 && level < 5)
+        s.score += level === 0 ? score : level === 1 ? score / 2 : score / (level * 3);
+      const p = el.parent;
+      if (k >= MAX_ANCESTORS || !p || p.type !== "tag") break;
+      el = p as Element;
     }
-    if (b.text.length < 25 || b.linkChars / Math.max(1, chars) > 0.5) continue;
-    const score = 1 + commas(b.text) + Math.min(3, Math.floor(b.text.length / 100));
-    // the paragraph's container and its ancestors share the credit, less the further up
-    const containers = b.owner.name === "div" || b.owner.name === "td" ? chain : chain.slice(1);
-    containers.slice(0, 5).forEach((el, level) => {
-      statOf(el).score += level === 0 ? score : level === 1 ? score / 2 : score / (level * 3);
-    });
   }
   let best: Element | null = null;
   let bestScore = -Infinity;
@@ -420,8 +588,9 @@ export function analyseHtml(html: string): HtmlAnalysis {
   const kept: HtmlBlock[] = [];
   if (best) {
     roots = withSiblings(best, bestScore, stats);
+    const rootSet = new Set(roots);
     for (const b of blocks) {
-      const root = roots.find((r) => r === b.owner || ancestors(b.owner).includes(r));
+      const root = rootOf(b.owner, rootSet);
       if (!root) continue;
       inMain.add(b);
       const reason = chromeReason(b, root, stats);
@@ -474,25 +643,45 @@ export function analyseHtml(html: string): HtmlAnalysis {
   };
 }
 
+/** The root (of disjoint subtrees) that holds an element: itself or one of its MAX_ANCESTORS ancestors. */
+function rootOf(owner: Element, roots: Set<Element>): Element | undefined {
+  let el: Element = owner;
+  for (let k = 0; ; k++) {
+    if (roots.has(el)) return el;
+    const p = el.parent;
+    if (k >= MAX_ANCESTORS || !p || p.type !== "tag") return undefined;
+    el = p as Element;
+  }
+}
+
+const relatedOf = new WeakMap<Element, boolean>();
+
+function isRelated(el: Element): boolean {
+  let r = relatedOf.get(el);
+  if (r === undefined) {
+    r = RELATED.test(attrs(el));
+    relatedOf.set(el, r);
+  }
+  return r;
+}
+
 function isChromeElement(el: Element): boolean {
   const n = el.name;
   if (n === "nav" || n === "aside" || n === "footer" || n === "form" || n === "header") return true;
   if (n === "body" || n === "html") return false;
-  const a = attrs(el);
-  return NEGATIVE.test(a) && !KEEP.test(a) && !POSITIVE.test(a);
+  return isNegative(el) && !isKeep(el) && !isPositive(el);
 }
 
 /** A chrome-named element, unless it is large prose or also named like content. */
 function isChromeNamed(el: Element, stats: Map<Element, Stats>): boolean {
-  const a = attrs(el);
-  if (!NEGATIVE.test(a) || KEEP.test(a)) return false;
+  if (!isNegative(el) || isKeep(el)) return false;
   const s = stats.get(el);
   if (!s) return true;
   const density = s.linkChars / Math.max(1, s.chars);
   // a long, link-poor element named "meta" is still text; a short one is chrome
   if (s.chars >= 600 && density <= 0.3) return false;
   if (s.prose >= 400 && s.prose >= 0.4 * s.chars) return false;
-  return !(POSITIVE.test(a) && s.chars >= 300 && density <= 0.3);
+  return !(isPositive(el) && s.chars >= 300 && density <= 0.3);
 }
 
 /** Moves up from the best container while an ancestor adds prose of its own (articles split by figures or ads). */
@@ -531,7 +720,7 @@ function withSiblings(best: Element, bestScore: number, stats: Map<Element, Stat
     const density = s.linkChars / s.chars;
     const name = el.name;
     if (name === "aside" || name === "nav" || name === "footer") continue;
-    if (NEGATIVE.test(attrs(el)) && !KEEP.test(attrs(el))) continue;
+    if (isNegative(el) && !isKeep(el)) continue;
     const score = (s.score + classWeight(el)) * (1 - density);
     if (score >= threshold || (name === "p" && s.chars > 80 && density < 0.25)) out.push(el);
   }
@@ -551,7 +740,7 @@ function pickTitle(
     if (match) return { text: match.text };
   }
   if (best) {
-    const inside = headings.find((h) => ancestors(h.owner).includes(best));
+    const inside = headings.find((h) => hasAncestor(h.owner, best));
     if (inside) return { text: inside.text };
   }
   if (headings.length === 1 && headings[0]) return { text: headings[0].text };

@@ -1,4 +1,3 @@
-const ASCII = /^[\x20-\x7e\t]*$/;
 /** Text that NFC could change or whose spaces are not plain: it goes the general way. */
 const NEEDS_GENERAL =
   /[\u0300-\u036f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\uac00-\ud7af\u1100-\u11ff]|[\u{10000}-\u{10ffff}]/u;
@@ -6,10 +5,9 @@ const NEEDS_GENERAL =
 /** The key a line is remembered under across pages: case, spacing and digits folded, hashed (safe as a KV key token). */
 export function lineKey(text: string): string {
   // plain ASCII (most chrome) is folded into a buffer and hashed from it, with no string made
-  if (ASCII.test(text)) {
-    if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
-    return hashCodes(buffer, foldAsciiCodes(text, buffer));
-  }
+  if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
+  const ascii = foldAsciiCodes(text, buffer);
+  if (ascii >= 0) return hashCodes(buffer, ascii);
   // anything else is normalised first
   const folded = NEEDS_GENERAL.test(text) ? foldAny(text) : foldAscii(text);
   if (buffer.length < folded.length) buffer = new Uint16Array(folded.length * 2);
@@ -28,16 +26,17 @@ function hashCodes(codes: Uint16Array, length: number): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
-  return hex8(h1 >>> 0) + hex8(h2 >>> 0);
+  return hex16(h1, h2);
 }
 
-/** `foldAscii` of ASCII text into `out`; returns the folded length. */
+/** `foldAscii` of text into `out`, returning the folded length; -1 (and `out` spoilt) where the text is not plain ASCII (tab, 0x20-0x7e). */
 function foldAsciiCodes(text: string, out: Uint16Array): number {
   let n = 0;
   let space = false;
   let digit = false;
   for (let i = 0; i < text.length; i++) {
     let c = text.charCodeAt(i);
+    if (c > 126 || (c < 32 && c !== 9)) return -1;
     if (c === 32 || c === 9) {
       space = n > 0;
       digit = false;
@@ -59,11 +58,30 @@ function foldAsciiCodes(text: string, out: Uint16Array): number {
   return n;
 }
 
-const HEX = "0123456789abcdef";
-function hex8(x: number): string {
-  let out = "";
-  for (let shift = 28; shift >= 0; shift -= 4) out += HEX[(x >>> shift) & 15];
-  return out;
+/** Lower-case hex digits' code units. */
+const HEX = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const hex = (x: number) => HEX[x & 15] as number;
+
+/** Two 32-bit numbers as sixteen hex digits, made as one string. */
+function hex16(a: number, b: number): string {
+  return String.fromCharCode(
+    hex(a >>> 28),
+    hex(a >>> 24),
+    hex(a >>> 20),
+    hex(a >>> 16),
+    hex(a >>> 12),
+    hex(a >>> 8),
+    hex(a >>> 4),
+    hex(a),
+    hex(b >>> 28),
+    hex(b >>> 24),
+    hex(b >>> 20),
+    hex(b >>> 16),
+    hex(b >>> 12),
+    hex(b >>> 8),
+    hex(b >>> 4),
+    hex(b),
+  );
 }
 
 export function foldAny(text: string): string {

@@ -115,10 +115,16 @@ function noPageAround(blocks: Block[], labels: Int32Array): void {
 }
 
 function sampleText(blocks: Block[]): string {
-  const longest = blocks
-    .map((b, i) => ({ i, len: b.text.length }))
-    .sort((a, b) => b.len - a.len || a.i - b.i)
-    .slice(0, 12);
+  // the twelve longest, longest first (the earlier of two as long): kept in order while scanning, not a sort of every block
+  const longest: Array<{ i: number; len: number }> = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const len = (blocks[i] as Block).text.length;
+    if (longest.length === 12 && len <= (longest[11] as { len: number }).len) continue;
+    let at = longest.length;
+    while (at > 0 && (longest[at - 1] as { len: number }).len < len) at--;
+    longest.splice(at, 0, { i, len });
+    if (longest.length > 12) longest.pop();
+  }
   const picked: number[] = [];
   let chars = 0;
   for (const { i, len } of longest) {

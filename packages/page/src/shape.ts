@@ -46,10 +46,21 @@ function classOf(c: number): number {
   return k;
 }
 const isWordChar = (k: number) => k <= 4;
-const JOINERS = new Set([39, 0x2019, 45]); // ' ’ -
 const CLOSERS = new Set([34, 39, 0x201d, 0x2019, 0xbb, 41, 93]);
 const STOPS = new Set([46, 33, 63, 0x3002, 0xff01, 0xff1f]);
 const BULLET = /^(?:[*\-•·▪◦●–—]\s|\d{1,3}[.)]\s)/u;
+/** A code unit that can start BULLET: a digit or one of its marks. */
+const mayBeBullet = (c: number) =>
+  (c >= 48 && c <= 57) ||
+  c === 42 ||
+  c === 45 ||
+  c === 0x2022 ||
+  c === 0xb7 ||
+  c === 0x25aa ||
+  c === 0x25e6 ||
+  c === 0x25cf ||
+  c === 0x2013 ||
+  c === 0x2014;
 /** Stop words are short: longer words are not looked up. */
 const MAX_STOP_LENGTH = 14;
 
@@ -68,22 +79,62 @@ function lowerOf(c: number): number {
   }
   return l;
 }
-const hashKey = (h1: number, h2: number) => (h1 >>> 0) * 0x200000 + ((h2 >>> 0) & 0x1fffff);
-function wordKey(word: string): number {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x050c5d1f;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 13);
+/**
+ * The stop words' keys (h1, and h2's low 21 bits) in an open-addressing table of typed arrays: a
+ * look-up makes no number object, where a Set of 53-bit keys boxed one per word.
+ */
+class StopKeys {
+  private readonly mask: number;
+  private readonly k1: Int32Array;
+  private readonly k2: Int32Array;
+
+  constructor(words: Iterable<string>) {
+    const keys: Array<[number, number]> = [];
+    for (const w of words) {
+      const lower = w.toLowerCase();
+      let h1 = 0x811c9dc5;
+      let h2 = 0x050c5d1f;
+      for (let i = 0; i < lower.length; i++) {
+        const c = lower.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x01000193) ^ (h2 >>> 13);
+      }
+      keys.push([h1 | 0, h2 & 0x1fffff]);
+    }
+    let size = 16;
+    while (size < keys.length * 4) size *= 2;
+    this.mask = size - 1;
+    this.k1 = new Int32Array(size);
+    // -1: an empty slot (a key's h2 part is 21 bits, never negative)
+    this.k2 = new Int32Array(size).fill(-1);
+    for (const [h1, h2] of keys) if (!this.has(h1, h2)) this.put(h1, h2);
   }
-  return hashKey(h1, h2);
+
+  private put(h1: number, h2: number): void {
+    let at = (h1 ^ (h1 >>> 16)) & this.mask;
+    while ((this.k2[at] as number) >= 0) at = (at + 1) & this.mask;
+    this.k1[at] = h1;
+    this.k2[at] = h2;
+  }
+
+  /** Whether the key of these two hashes (h2 cut to its low 21 bits) is a stop word's. */
+  has(h1: number, h2: number): boolean {
+    const a = h1 | 0;
+    const b = h2 & 0x1fffff;
+    let at = (a ^ (a >>> 16)) & this.mask;
+    for (;;) {
+      const k = this.k2[at] as number;
+      if (k < 0) return false;
+      if (k === b && this.k1[at] === a) return true;
+      at = (at + 1) & this.mask;
+    }
+  }
 }
-const stopKeys = new WeakMap<Set<string>, Set<number>>();
-function keysOf(stopWords: Set<string>): Set<number> {
+const stopKeys = new WeakMap<Set<string>, StopKeys>();
+function keysOf(stopWords: Set<string>): StopKeys {
   let keys = stopKeys.get(stopWords);
   if (!keys) {
-    keys = new Set([...stopWords].map((w) => wordKey(w.toLowerCase())));
+    keys = new StopKeys(stopWords);
     stopKeys.set(stopWords, keys);
   }
   return keys;
@@ -132,7 +183,7 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
           wordLetters++;
           if (kd === 2) upper++;
         }
-      } else if (!JOINERS.has(d)) break;
+      } else if (d !== 39 && d !== 0x2019 && d !== 45) break;
       if (j - start < MAX_STOP_LENGTH) {
         const l = d < 128 ? (d >= 65 && d <= 90 ? d + 32 : d) : lowerOf(d);
         if (l === NO_LOWER) plain = false;
@@ -146,7 +197,7 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     if (len > longestWord) longestWord = len;
     if (k === 2) capitalised++;
     if (len <= MAX_STOP_LENGTH) {
-      if (plain ? stopKeySet.has(hashKey(h1, h2)) : stopWords.has(text.slice(start, j).toLowerCase())) stops++;
+      if (plain ? stopKeySet.has(h1, h2) : stopWords.has(text.slice(start, j).toLowerCase())) stops++;
       if (wordLetters === len && len >= 2) {
         // the words kept as strings: the first, the last (sliced once the scan is done), a short block's
         if (firstWord === "") firstWord = text.slice(start, j).toLowerCase();
@@ -177,7 +228,7 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     sentence,
     lastChar: text[n - 1] ?? "",
     firstChar: text[0] ?? "",
-    bullet: BULLET.test(text.slice(0, 5)),
+    bullet: mayBeBullet(text.charCodeAt(0)) && BULLET.test(text.slice(0, 5)),
     longestWord,
     // a long line without a closing stop is prose only when it is long: a headline has function words too
     prose: words >= 8 && n >= 50 && (sentence || (stopShare >= 0.25 && words >= 20)),
