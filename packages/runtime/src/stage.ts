@@ -52,6 +52,9 @@ export interface RunningStage {
   readonly consuming: boolean;
 }
 
+/** Messages asked for in one pull request. */
+const PULL_BATCH = 64;
+
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
 /** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
@@ -163,8 +166,9 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         working: () => quietly(log, "working", () => m.working()),
         note: (fields) => Object.assign(notes, fields),
       });
-      // validated where it is taken in (the next stage's edge), not here too: it was built from a validated input
-      for (const msg of out) await publisher.publish(msg.subject, msg.message, msg.message.id);
+      // validated where it is taken in (the next stage's edge), not here too: it was built from a validated input;
+      // sent together (one write, the acks awaited side by side), acked only once JetStream has stored every one
+      await Promise.all(out.map((msg) => publisher.publish(msg.subject, msg.message, msg.message.id)));
       quietly(log, "ack", () => m.ack());
       metrics.processed.inc();
       metrics.duration.observe((performance.now() - started) / 1000);
@@ -194,7 +198,9 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   const loop = (async () => {
     while (!stopping) {
       try {
-        messages = await consumer.consume({ max_messages: maxInFlight });
+        // pulled ahead in batches: the client asks again once a batch is three quarters in, so a batch of
+        // MAX_IN_FLIGHT (4) meant a pull request for nearly every message; the server's max_ack_pending still bounds it
+        messages = await consumer.consume({ max_messages: Math.max(PULL_BATCH, maxInFlight) });
         consuming = true;
         void (async () => {
           for await (const s of messages.status()) {
