@@ -58,9 +58,6 @@ export interface RunningStage {
   readonly consuming: boolean;
 }
 
-/** Messages asked for in one pull request. */
-const PULL_BATCH = 64;
-
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
 /** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
@@ -210,9 +207,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   const loop = (async () => {
     while (!stopping) {
       try {
-        // pulled ahead in batches: the client asks again once a batch is three quarters in, so a batch of
-        // MAX_IN_FLIGHT (4) meant a pull request for nearly every message; the server's max_ack_pending still bounds it
-        messages = await consumer.consume({ max_messages: Math.max(PULL_BATCH, maxInFlight) });
+        messages = await consumer.consume({ max_messages: maxInFlight });
         consuming = true;
         void (async () => {
           for await (const s of messages.status()) {
