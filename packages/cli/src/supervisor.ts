@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { createServer, connect as tcpConnect } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { ConfigError, natsServers, redactUrl, seedAddress } from "@sift/runtime";
 import { prettyFactory } from "pino-pretty";
@@ -120,6 +119,8 @@ function onPath(cmd: string): string | undefined {
 interface Output {
   /** One line of a child (or of the supervisor) on stdout, prefixed with its label. */
   line(label: string, text: string): void;
+  /** Lines that arrived together, prefixed with their label, in one write. */
+  lines(label: string, texts: string[]): void;
   /** A line for the person at the terminal, on stderr: it still shows when stdout's reader has gone. */
   notice(text: string): void;
   readonly stdoutOpen: boolean;
@@ -139,18 +140,24 @@ function createOutput(tty: boolean, onClosed: () => void): Output {
     ? prettyFactory({ colorize: true, ignore: "pid,hostname,service", translateTime: "HH:MM:ss.l" })
     : undefined;
   const width = Math.max(...SERVICES.map((s) => s.length + 3), "supervisor".length);
+  const shown = (label: string, text: string): string => {
+    let s = text;
+    if (pretty && text.startsWith("{")) {
+      try {
+        s = pretty(JSON.parse(text)).trimEnd();
+      } catch {
+        // not JSON: print as it came
+      }
+    }
+    return `${label.padEnd(width)} | ${s}\n`;
+  };
   return {
     line(label, text) {
-      if (!stdoutOpen) return;
-      let shown = text;
-      if (pretty && text.startsWith("{")) {
-        try {
-          shown = pretty(JSON.parse(text)).trimEnd();
-        } catch {
-          // not JSON: print as it came
-        }
-      }
-      process.stdout.write(`${label.padEnd(width)} | ${shown}\n`);
+      if (stdoutOpen) process.stdout.write(shown(label, text));
+    },
+    lines(label, texts) {
+      // stdout is a pipe or a file: each write is a system call, so the lines one read brought are written at once
+      if (stdoutOpen && texts.length > 0) process.stdout.write(texts.map((t) => shown(label, t)).join(""));
     },
     notice(text) {
       if (!process.stderr.destroyed) process.stderr.write(`sift start: ${text}\n`);
@@ -356,7 +363,22 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
 
 function pipeLines(child: ChildProcess, label: string, out: Output) {
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on("line", (line) => out.line(label, line));
+    if (!stream) continue;
+    // the lines of one chunk go out together (nothing waits for more: a line is written as soon as it is read)
+    let rest = "";
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop() ?? "";
+      out.lines(
+        label,
+        parts.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)),
+      );
+    });
+    stream.on("end", () => {
+      if (rest !== "") out.line(label, rest.endsWith("\r") ? rest.slice(0, -1) : rest);
+      rest = "";
+    });
   }
 }
 

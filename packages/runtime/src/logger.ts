@@ -5,23 +5,53 @@ export type { Logger };
 
 export const defaultInstance = (): string => `${hostname()}-${process.pid}`;
 
-const SECRETS = ["NATS_PASSWORD", "NATS_TOKEN", "pass", "password", "token", "authenticator"];
-const REDACT = [...SECRETS, ...SECRETS.map((s) => `*.${s}`), ...SECRETS.map((s) => `*.*.${s}`)];
+const SECRETS = new Set(["NATS_PASSWORD", "NATS_TOKEN", "pass", "password", "token", "authenticator"]);
+const CENSOR = "[redacted]";
+/** Levels below a logged object where a secret is looked for: its own keys, and two levels of objects below (as `*.*.pass`). */
+const SECRET_DEPTH = 3;
+
+/**
+ * The object with every secret under a known name replaced, as far as `SECRET_DEPTH` levels down; the object
+ * itself when it holds none (the usual case: nothing copied). One pass over a few keys, where pino's wildcard
+ * redaction paths cost a walk per path and key on every line.
+ */
+export function censorSecrets<T>(value: T, depth = SECRET_DEPTH): T {
+  if (depth === 0 || typeof value !== "object" || value === null) return value;
+  let copy: Record<string, unknown> | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const v = source[key];
+    const next = SECRETS.has(key) ? CENSOR : censorSecrets(v, depth - 1);
+    if (next !== v) {
+      copy ??= Array.isArray(source) ? ([...source] as unknown as Record<string, unknown>) : { ...source };
+      copy[key] = next;
+    }
+  }
+  return (copy ?? value) as T;
+}
 
 /** One root logger per service; JSON lines on stdout, with `service` and `instance` on every line. */
 export function createLogger(
   o: { service: string; instance?: string | undefined; level?: string },
   dest?: DestinationStream,
 ): Logger {
-  return pino(
+  const root = pino(
     {
       level: o.level ?? "info",
       base: { service: o.service, instance: o.instance ?? defaultInstance() },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      // secrets never reach a log line, should a config or connection options object be logged
-      redact: { paths: REDACT, censor: "[redacted]" },
+      formatters: {
+        level: (label) => ({ level: label }),
+        // secrets never reach a log line, should a config or connection options object be logged
+        log: (obj) => censorSecrets(obj),
+      },
     },
     dest ?? pino.destination({ dest: 1, sync: true }),
   );
+  // nor a child's bindings: children inherit this from the root (a pino child is made from its parent by Object.create)
+  const child = root.child;
+  root.child = function (this: Logger, bindings, options) {
+    return child.call(this, censorSecrets(bindings), options);
+  } as typeof root.child;
+  return root;
 }

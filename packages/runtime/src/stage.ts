@@ -33,6 +33,12 @@ export interface HandlerContext {
   working(): void;
   /** Adds fields to the one line logged for this message. */
   note(fields: Record<string, unknown>): void;
+  /**
+   * Work that must be done before the message is acked but need not be before its outputs are published
+   * (bookkeeping in KV): it runs while they are, so its request and theirs share a write and a wait.
+   * Should it fail, the message is retried (or dead-lettered) like one whose handler threw.
+   */
+  alongside(work: Promise<unknown>): void;
 }
 
 export interface StageOptions<S extends z.ZodType> {
@@ -130,6 +136,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     let body: unknown;
     let ids: { fileId?: string; docId?: string; file?: FileMeta } = {};
     const notes: Record<string, unknown> = {};
+    const besides: Array<Promise<unknown>> = [];
     // one child logger a message (made when first needed, once its ids are known)
     let child: Logger | undefined;
     const mlog = () => {
@@ -162,9 +169,15 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         seq: m.seq,
         working: () => quietly(log, "working", () => m.working()),
         note: (fields) => Object.assign(notes, fields),
+        alongside: (work) => {
+          // handled now (a handler that throws later must not leave it unhandled), awaited below
+          work.catch(() => {});
+          besides.push(work);
+        },
       });
-      // validated where it is taken in (the next stage's edge), not here too: it was built from a validated input
-      for (const msg of out) await publisher.publish(msg.subject, msg.message, msg.message.id);
+      // validated where it is taken in (the next stage's edge), not here too: it was built from a validated input;
+      // sent together (one write, the acks awaited side by side), acked only once JetStream has stored every one
+      await Promise.all([...out.map((msg) => publisher.publish(msg.subject, msg.message, msg.message.id)), ...besides]);
       quietly(log, "ack", () => m.ack());
       metrics.processed.inc();
       metrics.duration.observe((performance.now() - started) / 1000);

@@ -16,7 +16,8 @@ export const tasks = {
     const seen = deps.seen ? await deps.seen(source) : new Map<string, number>();
     const keys: string[] = [];
     const docs = await segmentFile(input, { memory: { seen, keys } });
-    // recorded before the documents leave: a redelivered page finds its entry and counts once
+    // recorded before the documents leave (a service may write it while they do, before it acks): a redelivered
+    // page finds its entry and counts once
     await deps.record?.(source, keys);
     return docs;
   },

@@ -57,7 +57,12 @@ async function main() {
         { file: m.file, bytes, limits },
         {
           label: m.file.name,
-          deps: { seen: async (source: string) => memory.seen(source), record: memory.record },
+          deps: {
+            seen: async (source: string) => memory.seen(source),
+            // the page's entry is written while its documents are published, and before the message is acked:
+            // a redelivered page still finds it and counts once
+            record: async (source: string, keys: string[]) => ctx.alongside(memory.record(source, keys)),
+          },
           inline,
         },
       );

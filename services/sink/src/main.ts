@@ -124,12 +124,16 @@ async function main() {
         state: "completed",
         output: relative,
       });
-      // a one-document file's entry holds nothing to merge (the original's name travels with the file): written at once
-      if (m.count === 1) {
-        const storedName = m.file.storedName;
-        await kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })));
-      } else await updateFileState(kv, m.fileId, init, completed);
-      await dropBytes(m.fileId);
+      // a one-document file's entry holds nothing to merge (the original's name travels with the file): written at once;
+      // its state and the raw bytes' removal go while the completion is published (the output is written already),
+      // and the message is acked once all three are done
+      const storedName = m.file.storedName;
+      ctx.alongside(
+        m.count === 1
+          ? kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })))
+          : updateFileState(kv, m.fileId, init, completed),
+      );
+      ctx.alongside(dropBytes(m.fileId));
       ctx.note({ output: relative, documents });
       const id = `${m.fileId}@sink.${runOf(m.file)}`;
       return [
