@@ -227,6 +227,17 @@ type Loose = Record<string, unknown>;
  * prototype, same own properties in the same order), but domhandler's class fields, run for every node
  * of five node classes, made DOM building the largest cost of reading an HTML page.
  */
+/** A node of domhandler's with its links and offsets unset, its fields in domhandler's order. */
+function bareNode(prototype: object): Loose {
+  const node = Object.create(prototype) as Loose;
+  node.parent = null;
+  node.prev = null;
+  node.next = null;
+  node.startIndex = null;
+  node.endIndex = null;
+  return node;
+}
+
 class PageDomHandler extends DomHandler {
   private at: { endIndex: number | null } | null = null;
 
@@ -236,12 +247,7 @@ class PageDomHandler extends DomHandler {
   }
 
   override onopentag(name: string, attribs: { [key: string]: string }): void {
-    const el = Object.create(Element.prototype) as Loose;
-    el.parent = null;
-    el.prev = null;
-    el.next = null;
-    el.startIndex = null;
-    el.endIndex = null;
+    const el = bareNode(Element.prototype);
     el.children = [];
     el.name = name;
     el.attribs = attribs;
@@ -260,12 +266,7 @@ class PageDomHandler extends DomHandler {
       if (this.at) last.endIndex = this.at.endIndex;
       return;
     }
-    const node = Object.create(Text.prototype) as Loose;
-    node.parent = null;
-    node.prev = null;
-    node.next = null;
-    node.startIndex = null;
-    node.endIndex = null;
+    const node = bareNode(Text.prototype);
     node.data = data;
     node.type = "text";
     this.addNode(node as unknown as Text);
