@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { blockFeatures, pageContext } from "./features.js";
+import { htmlLayout } from "./html-layout.js";
+import { type Block, textBlocks } from "./lines.js";
+import { pageModel } from "./model.js";
+import { shapesOf } from "./shape.js";
+import { stopWords } from "./stopwords.js";
+
+const TEXT = [
+  "Home | News | Sport | Weather",
+  "Harbour board approves dredging plan",
+  "By Jane Doe | 3 hours ago",
+  "The harbour board approved a plan to dredge the main channel on Monday, its chairman said, after a year of delays.",
+  "Work will start next year and take most of it, according to the engineers who drew up the plan.",
+  "Share this",
+  "More news",
+  "Ferry timetable changes for the winter months ahead",
+  "© Harbour Times",
+].join("\n");
+
+const HTML = `<html lang="en"><head><title>Harbour</title></head><body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav>
+<article><h1>Harbour board approves dredging plan</h1><p class="byline">By Jane Doe</p>
+<p>The harbour board approved a plan to dredge the main channel on Monday, its chairman said, after a year of delays.</p>
+<figure><figcaption>The main channel at low tide. Credit: Port authority</figcaption></figure>
+<p>Work will start next year and take most of it, according to the engineers who drew up the plan.</p></article>
+<aside class="related"><h2>More news</h2><ul><li><a href="/a">Ferry timetable changes for the winter months ahead</a></li></ul></aside>
+<footer><p>© Harbour Times</p></footer></body></html>`;
+
+/** The run-time path (template ids, the views summed at load) against the training path (feature names). */
+function bothWays(blocks: Block[]) {
+  const shapes = shapesOf(blocks, stopWords("en"));
+  const ctx = pageContext(blocks);
+  return {
+    run: Array.from(pageModel().label(blocks, shapes, ctx)),
+    named: Array.from(pageModel().labelNamed(blockFeatures(blocks, shapes, ctx))),
+  };
+}
+
+describe("the page model", () => {
+  it("labels an HTML page the same at run time as training's named features do (the HTML view's copies included)", () => {
+    const blocks = htmlLayout(HTML).blocks;
+    const names = blockFeatures(blocks, shapesOf(blocks, stopWords("en")), pageContext(blocks));
+    expect(names.flat().some((f) => f.startsWith("html:"))).toBe(true);
+    const { run, named } = bothWays(blocks);
+    expect(run).toEqual(named);
+    expect(new Set(run).size).toBeGreaterThan(1);
+  });
+
+  it("labels a flattened page the same both ways, with no HTML copies", () => {
+    const blocks = textBlocks(TEXT);
+    expect(pageContext(blocks).html).toBe(false);
+    const { run, named } = bothWays(blocks);
+    expect(run).toEqual(named);
+  });
+});
