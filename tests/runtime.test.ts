@@ -72,6 +72,40 @@ describe("runtime against a real server", () => {
     expect(metrics).toMatch(/sift_messages_retried_total\{service="retry-test"\} 2/);
   });
 
+  it("acks a message only once the work it does alongside its publishes is done: a failure there retries it", async () => {
+    nats = await startLocalNats();
+    svc = await startService({
+      service: "alongside-test",
+      env: { NATS_URL: nats.url, LOG_LEVEL: "silent", ACK_WAIT_MS: "2000", MAX_DELIVER: "5" },
+    });
+    const attempts: number[] = [];
+    const booked: number[] = [];
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string(), n: z.number() }),
+      handle: async (_m, ctx) => {
+        attempts.push(ctx.attempt);
+        const attempt = ctx.attempt;
+        ctx.alongside(
+          (async () => {
+            await new Promise((r) => setTimeout(r, 20));
+            if (attempt < 2) throw new SiftError("FLAKY", "the bookkeeping failed");
+            booked.push(attempt);
+          })(),
+        );
+        return [];
+      },
+    });
+    await jetstream(svc.nc).publish(Subjects.fileReceived, encodeJson({ fileId: "y", n: 1 }));
+    await waitFor(() => booked.length >= 1);
+    // nothing more comes once the second delivery's bookkeeping is done and the message acked
+    await new Promise((r) => setTimeout(r, 2500));
+    await stage.stop();
+    expect(attempts).toEqual([1, 2]);
+    expect(booked).toEqual([2]);
+  });
+
   it("dead-letters a message whose worker dies on every delivery, from the max-deliveries advisory", async () => {
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url, env: { MAX_DELIVER: "2", ACK_WAIT_MS: "1000" } });
