@@ -89,4 +89,28 @@ describe("LinearChain", () => {
     chain.emissions({ w, t: new Float64Array(6) }, Int32Array.from([0]), Int32Array.from([0, 1]), 1, em);
     expect([...em]).toEqual([4, 4]);
   });
+
+  it("weighs an item's update by its cost: a costly minority outvotes a cheap majority", () => {
+    const chain = new LinearChain(free);
+    const fmap = new FeatureMap();
+    // the same word is "a" once, at cost 5, and "b" three times, at cost 1
+    const data = [seq(fmap, ["z"], [0]), seq(fmap, ["z"], [1]), seq(fmap, ["z"], [1]), seq(fmap, ["z"], [1])];
+    const flat = chain.train(data, fmap.names.length, { epochs: 10, seed: 1 });
+    expect([...chain.decode(flat, seq(fmap, ["z"], []), 1)]).toEqual([1]);
+    (data[0] as Sequence).cost = Float32Array.of(5);
+    for (const s of data.slice(1)) s.cost = Float32Array.of(1);
+    const weighed = chain.train(data, fmap.names.length, { epochs: 10, seed: 1 });
+    expect([...chain.decode(weighed, seq(fmap, ["z"], []), 1)]).toEqual([0]);
+  });
+
+  it("trains to a margin: loss-augmented decoding keeps learning after the training data are right", () => {
+    const chain = new LinearChain(free);
+    const fmap = new FeatureMap();
+    const data = [seq(fmap, ["x", "y"], [0, 1]), seq(fmap, ["y", "x"], [1, 0])];
+    const bare = chain.train(data, fmap.names.length, { epochs: 10, seed: 1 });
+    const margined = chain.train(data, fmap.names.length, { epochs: 10, seed: 1, margin: 4 });
+    const gap = (w: { w: ArrayLike<number> }) => Math.abs((w.w[0] as number) - (w.w[1] as number));
+    expect([...chain.decode(margined, seq(fmap, ["x", "y"], []), 2)]).toEqual([0, 1]);
+    expect(gap(margined)).toBeGreaterThan(gap(bare) + 1);
+  });
 });
