@@ -203,7 +203,10 @@ function trainOnce(examples: Example[], opts: TrainOptions): StoredPageModel {
     for (const fs of e.features) for (const f of fs) if ((pages.get(f) ?? 0) >= MIN_PAGES) fmap.id(f, true);
   const seqs = examples.map((e) => toSequence(e, fmap, false));
   const costOf = opts.cost && opts.cost !== "flat" ? blockCost(opts.cost) : undefined;
-  if (costOf) seqs.forEach((s, k) => (s.cost = Float32Array.from((examples[k] as Example).blocks, costOf)));
+  if (costOf)
+    seqs.forEach((s, k) => {
+      s.cost = Float32Array.from((examples[k] as Example).blocks, costOf);
+    });
   const w: Weights = chain.train(seqs, fmap.names.length, {
     epochs: opts.epochs,
     seed: opts.seed,
