@@ -10,9 +10,8 @@ export interface Sequence {
    */
   mask?: Uint32Array;
   /**
-   * Per item, what a wrong label there costs (default 1): the update there is scaled by it and, with
-   * `TrainOptions.margin`, so is the margin a right label must win by. Items that weigh more in the score
-   * the model is judged by (a long paragraph more than a one-word link) teach more.
+   * Per item, what a wrong label there costs (default 1): the update there is scaled by it, so items that
+   * weigh more in the score the model is judged by (a long paragraph more than a one-word link) teach more.
    */
   cost?: Float32Array;
 }
@@ -40,13 +39,6 @@ export interface ChainSpec {
 export interface TrainOptions {
   epochs: number;
   seed: number;
-  /**
-   * Loss-augmented decoding (a structured hinge, not a bare perceptron): while training, every wrong label
-   * of item i scores `margin × cost[i] × loss(gold, label)` more, so a right path must win by that much.
-   */
-  margin?: number;
-  /** `loss[g * L + y]`: how wrong label y is where g is right (default 1 for y ≠ g); also scales the update. */
-  loss?: Float32Array;
   /** Called after each epoch with the averaged weights so far. */
   onEpoch?: (epoch: number, avg: Weights) => void;
 }
@@ -250,8 +242,6 @@ export class LinearChain {
     const pred = new Int32Array(maxN);
     const latent = new Int32Array(maxN);
     const full = L === 32 ? 0xffffffff : (1 << L) - 1;
-    const margin = opts.margin ?? 0;
-    const loss = opts.loss;
     const average = (): Weights => {
       const aw = new Float64Array(w.length);
       for (let k = 0; k < w.length; k++) aw[k] = (w[k] as number) - (u[k] as number) / c;
@@ -279,20 +269,12 @@ export class LinearChain {
         // an unlabelled item teaches nothing: left free, it would let transitions explain away the labelled ones
         const free = (i: number) => mask !== undefined && ((mask[i] as number) & full) === full;
         const cost = s.cost;
-        if (margin > 0)
-          for (let i = 0; i < n; i++) {
-            if (free(i)) continue;
-            const g = gold[i] as number;
-            const m = margin * (cost ? (cost[i] as number) : 1);
-            for (let y = 0; y < L; y++)
-              if (y !== g) em[i * L + y] = (em[i * L + y] as number) + m * (loss ? (loss[g * L + y] as number) : 1);
-          }
         this.viterbi(em, t, n, pred);
         for (let i = 0; i < n; i++) {
           const g = gold[i] as number;
           const p = pred[i] as number;
           const skip = free(i);
-          const step = (cost ? (cost[i] as number) : 1) * (loss && g !== p ? (loss[g * L + p] as number) : 1);
+          const step = cost ? (cost[i] as number) : 1;
           const sc = step * c;
           if (g !== p && !skip) {
             for (let k = s.offs[i] as number; k < (s.offs[i + 1] as number); k++) {
