@@ -1,4 +1,5 @@
 import type { Block } from "./lines.js";
+import { LOWER, lowerOf, NO_LOWER } from "./lower.js";
 
 /** What a block looks like, measured once: the model's features are built from these. */
 export interface Shape {
@@ -69,18 +70,6 @@ const MAX_STOP_LENGTH = 14;
 // Words are matched against the stop words by a hash of their lower-case code units, so the scan makes
 // no string for a word (it made two per word: most of the page reader's garbage). Two 32-bit FNV-1a
 // hashes make a 53-bit key: a collision between a word and a stop word is not expected in any page.
-const NO_LOWER = 0xffff;
-const LOWER = new Uint16Array(65536);
-/** The lower case of a code unit, or NO_LOWER where it is not one code unit of its own (final sigma, İ). */
-function lowerOf(c: number): number {
-  let l = LOWER[c] as number;
-  if (l === 0) {
-    const lo = String.fromCharCode(c).toLowerCase();
-    l = lo.length === 1 && c !== 0x3a3 ? lo.charCodeAt(0) : NO_LOWER;
-    LOWER[c] = l;
-  }
-  return l;
-}
 /**
  * The stop words' keys (h1, and h2's low 21 bits) in an open-addressing table of typed arrays: a
  * look-up makes no number object, where a Set of 53-bit keys boxed one per word.
