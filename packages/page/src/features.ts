@@ -80,6 +80,10 @@ function withoutLeadingMarks(text: string): string {
   return may ? text.replace(LEADING_MARKS, "") : text;
 }
 const AGE_HINT = /ago|vor|il y|yesterday|gestern|hier/i;
+/** What a short line was found to say (bits of `when`). */
+const HAS_AGE = 1;
+const HAS_DATE = 2;
+const HAS_TIME = 4;
 const LINK_HINT = /[:.@]/;
 const COPY_HINT = /[©(]|opyright/;
 const SEP_HINT = /[|•·\-–—]/;
@@ -235,14 +239,26 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     for (let j = Math.max(0, i - 3); j <= Math.min(n - 1, i + 3); j++) if (j !== i && bare[j] === key) return true;
     return false;
   };
+  // ages, dates and times of short lines, each pattern run once a block: the meta flags and the features both ask
+  const when = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = shapes[i] as Shape;
+    const t = (blocks[i] as Block).text;
+    let f = 0;
+    if (s.chars < 300 && AGE_HINT.test(t) && AGE.test(t)) f |= HAS_AGE;
+    if (s.chars < 80 && s.digits > 0) {
+      if (DATE.test(t)) f |= HAS_DATE;
+      if (TIME.test(t)) f |= HAS_TIME;
+    }
+    when[i] = f;
+  }
   // which blocks say when or where an item is from (an age, a date, a repeated site name): what stands
   // next to them is an item's headline or text more often than an article's
   const meta = new Int8Array(n);
   for (let i = 0; i < n; i++) {
     const s = shapes[i] as Shape;
-    const t = (blocks[i] as Block).text;
     let m = 0;
-    if (s.chars < 80 && ((AGE_HINT.test(t) && AGE.test(t)) || (s.digits > 0 && (DATE.test(t) || TIME.test(t))))) m |= 1;
+    if (s.chars < 80 && (when[i] as number) !== 0) m |= 1;
     if (nearRepeat(i)) m |= 2;
     meta[i] = m;
   }
@@ -272,10 +288,11 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
       // dates, ages and codes are short lines; long prose is not scanned for them, and each pattern
       // runs only where a cheap test says it can match
       const t = b.text;
-      if (AGE_HINT.test(t) && AGE.test(t)) add(T.age, 1);
+      const f = when[i] as number;
+      if (f & HAS_AGE) add(T.age, 1);
       if (s.digits > 0 && s.chars < 80) {
-        if (DATE.test(t)) add(T.date, 1);
-        if (TIME.test(t)) add(T.time, 1);
+        if (f & HAS_DATE) add(T.date, 1);
+        if (f & HAS_TIME) add(T.time, 1);
         if (YEAR.test(t)) add(T.year, 1);
       }
       if (LINK_HINT.test(t) && LINKISH.test(t)) add(T.link, 1);

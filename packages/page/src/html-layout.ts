@@ -124,7 +124,7 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
     }
     for (const r of regions) f.push(`in=${r}`);
     for (const t of tokens) f.push(`ct=${t}`);
-    const chars = b.text.replace(/\s+/g, "").length;
+    const chars = nonSpaceChars(b.text);
     const density = chars > 0 ? b.linkChars / chars : 0;
     f.push(`ld=${density === 0 ? 0 : density < 0.25 ? 1 : density < 0.5 ? 2 : density < 0.9 ? 3 : 4}`);
     let up = parentOf(b.owner);
@@ -149,6 +149,30 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
     }
     return f;
   });
+}
+
+/** Whether a code unit is one that `\s` matches (white space and line ends). */
+export function isSpaceUnit(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** `text.replace(/\s+/g, "").length`, counted without making the string (it was a string a block). */
+function nonSpaceChars(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (!isSpaceUnit(text.charCodeAt(i))) n++;
+  return n;
 }
 
 /** The chosen container and its ancestors, each with its height above the container. */

@@ -1,3 +1,5 @@
+import { LOWER, lowerOf, NO_LOWER } from "./lower.js";
+
 /** Text that NFC could change or whose spaces are not plain: it goes the general way. */
 const NEEDS_GENERAL =
   /[\u0300-\u036f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\uac00-\ud7af\u1100-\u11ff]|[\u{10000}-\u{10ffff}]/u;
@@ -8,8 +10,14 @@ export function lineKey(text: string): string {
   if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
   const ascii = foldAsciiCodes(text, buffer);
   if (ascii >= 0) return hashCodes(buffer, ascii);
-  // anything else is normalised first
-  const folded = NEEDS_GENERAL.test(text) ? foldAny(text) : foldAscii(text);
+  if (NEEDS_GENERAL.test(text)) return hashString(foldAny(text));
+  // other text whose letters lower unit by unit (most of it: Cyrillic, accented Latin) is folded into the buffer too
+  const n = foldLowerCodes(text, buffer);
+  if (n >= 0) return hashCodes(buffer, n);
+  return hashString(foldAscii(text));
+}
+
+function hashString(folded: string): string {
   if (buffer.length < folded.length) buffer = new Uint16Array(folded.length * 2);
   for (let i = 0; i < folded.length; i++) buffer[i] = folded.charCodeAt(i);
   return hashCodes(buffer, folded.length);
@@ -53,6 +61,41 @@ function foldAsciiCodes(text: string, out: Uint16Array): number {
     }
     digit = false;
     if (c >= 65 && c <= 90) c += 32;
+    out[n++] = c;
+  }
+  return n;
+}
+
+/**
+ * `foldAscii` of text into `out` (as long as the text), lowering unit by unit, returning the folded length;
+ * -1 (and `out` spoilt) where a unit does not lower on its own, and the whole string must be lowered.
+ */
+function foldLowerCodes(text: string, out: Uint16Array): number {
+  let n = 0;
+  let space = false;
+  let digit = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 32 || c === 9) {
+      space = n > 0;
+      digit = false;
+      continue;
+    }
+    if (space) {
+      out[n++] = 32;
+      space = false;
+    }
+    if (c >= 48 && c <= 57) {
+      if (!digit) out[n++] = 48;
+      digit = true;
+      continue;
+    }
+    digit = false;
+    if (c >= 65 && c <= 90) c += 32;
+    else if (c > 127) {
+      c = (LOWER[c] as number) || lowerOf(c);
+      if (c === NO_LOWER) return -1;
+    }
     out[n++] = c;
   }
   return n;

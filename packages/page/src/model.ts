@@ -40,6 +40,8 @@ export class PageModel {
   private readonly text: View;
   private readonly html: View;
   private readonly t: Float64Array;
+  /** One block's feature ids while it is labelled, kept between pages. */
+  private ids = new Int32Array(256);
 
   constructor(stored: StoredPageModel) {
     // label() adds the nine labels' weights written out, one statement each
@@ -76,10 +78,48 @@ export class PageModel {
     const n = blocks.length;
     const em = new Float64Array(n * LABELS);
     const { w, tables } = ctx.html ? this.html : this.text;
-    let at = 0;
+    // a block's feature ids are gathered, then their weights summed in one loop: this is the reader's innermost
+    let ids = this.ids;
+    let count = 0;
+    let at = -1;
+    const sum = () => {
+      // the nine labels in locals, added in the features' order (as training's sums), stored once a block
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      let e4 = 0;
+      let e5 = 0;
+      let e6 = 0;
+      let e7 = 0;
+      let e8 = 0;
+      for (let k = 0; k < count; k++) {
+        const b = (ids[k] as number) * LABELS;
+        e0 += w[b] as number;
+        e1 += w[b + 1] as number;
+        e2 += w[b + 2] as number;
+        e3 += w[b + 3] as number;
+        e4 += w[b + 4] as number;
+        e5 += w[b + 5] as number;
+        e6 += w[b + 6] as number;
+        e7 += w[b + 7] as number;
+        e8 += w[b + 8] as number;
+      }
+      em[at] = e0;
+      em[at + 1] = e1;
+      em[at + 2] = e2;
+      em[at + 3] = e3;
+      em[at + 4] = e4;
+      em[at + 5] = e5;
+      em[at + 6] = e6;
+      em[at + 7] = e7;
+      em[at + 8] = e8;
+    };
     emitFeatures(blocks, shapes, ctx, {
       block: (i) => {
+        if (at >= 0) sum();
         at = i * LABELS;
+        count = 0;
       },
       add: (t, value) => {
         const table = tables[t];
@@ -90,19 +130,16 @@ export class PageModel {
           id = value >= -1 && value + 1 < nums.length ? (nums[value + 1] as number) : -1;
         } else id = table.words.get(value) ?? -1;
         if (id < 0) return;
-        const b = id * LABELS;
-        // the nine labels written out: this is the reader's innermost loop
-        em[at] = (em[at] as number) + (w[b] as number);
-        em[at + 1] = (em[at + 1] as number) + (w[b + 1] as number);
-        em[at + 2] = (em[at + 2] as number) + (w[b + 2] as number);
-        em[at + 3] = (em[at + 3] as number) + (w[b + 3] as number);
-        em[at + 4] = (em[at + 4] as number) + (w[b + 4] as number);
-        em[at + 5] = (em[at + 5] as number) + (w[b + 5] as number);
-        em[at + 6] = (em[at + 6] as number) + (w[b + 6] as number);
-        em[at + 7] = (em[at + 7] as number) + (w[b + 7] as number);
-        em[at + 8] = (em[at + 8] as number) + (w[b + 8] as number);
+        if (count === ids.length) {
+          const more = new Int32Array(ids.length * 2);
+          more.set(ids);
+          ids = more;
+          this.ids = ids;
+        }
+        ids[count++] = id;
       },
     });
+    if (at >= 0) sum();
     return this.decode(em, n);
   }
 

@@ -1,4 +1,5 @@
 import type { Block } from "./lines.js";
+import { LOWER, lowerOf, NO_LOWER } from "./lower.js";
 
 /** What a block looks like, measured once: the model's features are built from these. */
 export interface Shape {
@@ -45,6 +46,8 @@ function classOf(c: number): number {
   }
   return k;
 }
+// ASCII filled in at once: most text is
+for (let c = 0; c < 128; c++) classOf(c);
 const isWordChar = (k: number) => k <= 4;
 const CLOSERS = new Set([34, 39, 0x201d, 0x2019, 0xbb, 41, 93]);
 const STOPS = new Set([46, 33, 63, 0x3002, 0xff01, 0xff1f]);
@@ -67,18 +70,6 @@ const MAX_STOP_LENGTH = 14;
 // Words are matched against the stop words by a hash of their lower-case code units, so the scan makes
 // no string for a word (it made two per word: most of the page reader's garbage). Two 32-bit FNV-1a
 // hashes make a 53-bit key: a collision between a word and a stop word is not expected in any page.
-const NO_LOWER = 0xffff;
-const LOWER = new Uint16Array(65536);
-/** The lower case of a code unit, or NO_LOWER where it is not one code unit of its own (final sigma, İ). */
-function lowerOf(c: number): number {
-  let l = LOWER[c] as number;
-  if (l === 0) {
-    const lo = String.fromCharCode(c).toLowerCase();
-    l = lo.length === 1 && c !== 0x3a3 ? lo.charCodeAt(0) : NO_LOWER;
-    LOWER[c] = l;
-  }
-  return l;
-}
 /**
  * The stop words' keys (h1, and h2's low 21 bits) in an open-addressing table of typed arrays: a
  * look-up makes no number object, where a Set of 53-bit keys boxed one per word.
@@ -159,7 +150,9 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    const k = c < 128 ? (c >= 97 && c <= 122 ? 1 : c >= 65 && c <= 90 ? 2 : c >= 48 && c <= 57 ? 4 : 5) : classOf(c);
+    // the table read here, its filler called only for a unit not yet seen: a call for every unit made V8
+    // box numbers in this loop (5 KB of garbage a line of Russian)
+    const k = (CLASS[c] as number) || classOf(c);
     if (c === 44) commas++;
     if (!isWordChar(k)) {
       i++;
@@ -175,7 +168,7 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     let plain = true;
     while (j < n) {
       const d = text.charCodeAt(j);
-      const kd = d < 128 ? (d >= 97 && d <= 122 ? 1 : d >= 65 && d <= 90 ? 2 : d >= 48 && d <= 57 ? 4 : 5) : classOf(d);
+      const kd = (CLASS[d] as number) || classOf(d);
       if (isWordChar(kd)) {
         if (kd === 4) digits++;
         else {
@@ -185,7 +178,7 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
         }
       } else if (d !== 39 && d !== 0x2019 && d !== 45) break;
       if (j - start < MAX_STOP_LENGTH) {
-        const l = d < 128 ? (d >= 65 && d <= 90 ? d + 32 : d) : lowerOf(d);
+        const l = d < 128 ? (d >= 65 && d <= 90 ? d + 32 : d) : (LOWER[d] as number) || lowerOf(d);
         if (l === NO_LOWER) plain = false;
         h1 = Math.imul(h1 ^ l, 0x01000193);
         h2 = Math.imul(h2 ^ l, 0x01000193) ^ (h2 >>> 13);
