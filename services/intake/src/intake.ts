@@ -103,6 +103,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
       mediaType,
       mtime: c.stats.mtime.toISOString(),
       receivedAt,
+      bytesInline: inline,
     };
     const id = `${fileId}@intake.${runOf({ receivedAt })}`;
     const message = FileReceived.parse({

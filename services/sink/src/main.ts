@@ -133,7 +133,8 @@ async function main() {
           ? kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })))
           : updateFileState(kv, m.fileId, init, completed),
       );
-      ctx.alongside(dropBytes(m.fileId));
+      // bytes that travelled inline were never stored: no request to find that out
+      if (!m.file.bytesInline) ctx.alongside(dropBytes(m.fileId));
       ctx.note({ output: relative, documents });
       const id = `${m.fileId}@sink.${runOf(m.file)}`;
       return [
@@ -193,7 +194,7 @@ async function main() {
           () => ({ state: "failed", name, receivedAt: m.failedAt }),
           ({ reprocess: _r, ...s }) => ({ ...s, state: "failed" }),
         );
-        await dropBytes(m.fileId);
+        if (!m.file?.bytesInline) await dropBytes(m.fileId);
       } else {
         await recordFailedEntry(kv, stored, name);
       }
