@@ -107,7 +107,9 @@ async function main() {
               seq === ctx.seq ? m : (held.take(seq) ?? (await loadTagged(seq))),
         );
       }
-      ctx.working();
+      // a file of several documents may take a while to assemble: the server's ack timer starts again (a one-document
+      // file is written in a moment, and the keep-alive of runStage covers any handler that runs long)
+      if (loaders.length > 1) ctx.working();
       const documents = loaders.length;
       const write = async (name: string) => {
         if (m.file.size <= STREAM_OVER_BYTES) {
