@@ -3,6 +3,7 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN npm install -g pnpm@12.21.0
 COPY package.json pnpm-workspace.yaml pnpm-lock.yaml .npmrc tsconfig.base.json tsconfig.json ./
+COPY patches patches
 COPY packages packages
 COPY services services
 COPY bench bench

@@ -59,6 +59,7 @@ export {
   OutputDocument,
   OutputEntity,
   OutputFile,
+  outputFileMeta,
   toOutputDocument,
   toSourceOffset,
   toSourceSpan,

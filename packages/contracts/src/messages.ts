@@ -49,6 +49,11 @@ export const FileMeta = z.object({
   charset: z.string().optional(),
   mtime: z.iso.datetime().optional(),
   receivedAt: z.iso.datetime(),
+  /**
+   * True when the raw bytes travelled inside `sift.file.received` and none were stored in the `sift-files`
+   * Object Store: the sink has nothing to delete there (absent: they may have been, so it looks).
+   */
+  bytesInline: z.boolean().optional(),
 });
 export type FileMeta = z.infer<typeof FileMeta>;
 

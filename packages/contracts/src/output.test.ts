@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toSourceOffset, toSourceSpan } from "./output.js";
+import { buildOutputFile, toSourceOffset, toSourceSpan } from "./output.js";
 
 describe("toSourceOffset", () => {
   const map = [
@@ -25,5 +25,20 @@ describe("toSourceOffset", () => {
 
   it("is the identity without a map", () => {
     expect(toSourceSpan([], { start: 2, end: 4 })).toEqual({ start: 2, end: 4, sourceStart: 2, sourceEnd: 4 });
+  });
+});
+
+describe("buildOutputFile", () => {
+  it("says nothing of how the file's bytes travelled (bytesInline is for the sink)", () => {
+    const file = {
+      fileId: "a".repeat(64),
+      name: "a.txt",
+      size: 3,
+      mediaType: "text/plain",
+      receivedAt: "2026-01-01T00:00:00.000Z",
+      bytesInline: true,
+    };
+    const { bytesInline: _b, ...meta } = file;
+    expect(buildOutputFile(file, [], new Date(0)).file).toEqual(meta);
   });
 });

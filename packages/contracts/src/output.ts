@@ -39,7 +39,7 @@ export type OutputDocument = z.infer<typeof OutputDocument>;
 /** `data/output/<name>.json`: one per input file, documents in order. */
 export const OutputFile = z.object({
   v: z.literal(1),
-  file: FileMeta,
+  file: FileMeta.omit({ bytesInline: true }),
   completedAt: z.iso.datetime(),
   documents: z.array(OutputDocument),
 });
@@ -98,5 +98,11 @@ export function toOutputDocument(doc: TaggedDocument): OutputDocument {
 
 export function buildOutputFile(file: FileMeta, docs: TaggedDocument[], completedAt: Date): OutputFile {
   const documents = [...docs].sort((a, b) => a.index - b.index).map(toOutputDocument);
-  return { v: 1, file, completedAt: completedAt.toISOString(), documents };
+  return { v: 1, file: outputFileMeta(file), completedAt: completedAt.toISOString(), documents };
+}
+
+/** The file as an output describes it: how its bytes travelled through the pipeline is not said there. */
+export function outputFileMeta(file: FileMeta): OutputFile["file"] {
+  const { bytesInline: _inline, ...meta } = file;
+  return meta;
 }

@@ -28,6 +28,83 @@ export async function updateFileState(
   }
 }
 
+type Change = (s: FileState, revision: number) => FileState | undefined;
+
+/**
+ * `updateFileState` for a process that changes the same entries many times over (the sink: every document of
+ * a file records itself in the file's entry). A change to an entry that comes while a write of that entry is on
+ * its way waits for it and goes with the others that came meanwhile, applied in order, in the next
+ * compare-and-set: one read and one write for the documents of a file that arrive together, instead of one each
+ * and a retry for every one that lost the race to another. Each caller gets the state its own change made, once
+ * that is stored.
+ */
+export function createFileStateWriter(kv: KV) {
+  interface Waiting {
+    init: () => FileState;
+    change: Change;
+    resolve: (s: FileState) => void;
+    reject: (err: unknown) => void;
+  }
+  const queues = new Map<string, Waiting[]>();
+  const drain = async (fileId: string, queue: Waiting[]) => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0);
+      try {
+        const states = await applyChanges(kv, fileId, batch);
+        for (const [i, w] of batch.entries()) w.resolve(states[i] as FileState);
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    queues.delete(fileId);
+  };
+  return {
+    update(fileId: string, init: () => FileState, change: Change): Promise<FileState> {
+      return new Promise<FileState>((resolve, reject) => {
+        const waiting = queues.get(fileId);
+        if (waiting) {
+          waiting.push({ init, change, resolve, reject });
+          return;
+        }
+        const queue: Waiting[] = [{ init, change, resolve, reject }];
+        queues.set(fileId, queue);
+        void drain(fileId, queue);
+      });
+    },
+  };
+}
+
+/** Applies `changes` in order to one entry with compare-and-set; the state after each change (or as it was). */
+async function applyChanges(
+  kv: KV,
+  fileId: string,
+  changes: Array<{ init: () => FileState; change: Change }>,
+): Promise<FileState[]> {
+  for (let attempt = 0; ; attempt++) {
+    const entry = await kv.get(fileId);
+    const put = entry?.operation === "PUT";
+    const revision = put ? entry.revision : 0;
+    let current: FileState | undefined = put ? FileState.parse(entry.json()) : undefined;
+    let changed = false;
+    const states = changes.map(({ init, change }) => {
+      const base = current ?? init();
+      const next = change(base, revision);
+      if (!next) return base;
+      current = next;
+      changed = true;
+      return next;
+    });
+    if (!changed || !current) return states;
+    try {
+      if (put) await kv.update(fileId, JSON.stringify(current), revision);
+      else await kv.create(fileId, JSON.stringify(current));
+      return states;
+    } catch (err) {
+      if (attempt > 50) throw err;
+    }
+  }
+}
+
 /** The state of a file, or undefined when the bucket has none. */
 export async function readFileState(kv: KV, fileId: string): Promise<FileState | undefined> {
   return (await readFileStateEntry(kv, fileId)).state;

@@ -13,6 +13,7 @@ export {
 } from "./config.js";
 export { envelope, type Producer } from "./envelope.js";
 export {
+  createFileStateWriter,
   failedEntryKey,
   readFileState,
   readFileStateEntry,

@@ -41,6 +41,7 @@ export async function segmentFile(input: SegmentInput, opts: SegmentOptions = {}
   const mediaType = normaliseMediaType(file.mediaType);
   let drafts: Draft[];
   let pageLanguage: Language | undefined;
+  let pageChars = 0;
   const warnings: string[] = [];
   if (mediaType === "text/plain" || mediaType === "text/markdown" || mediaType === "text/html") {
     if (looksBinary(bytes))
@@ -62,6 +63,7 @@ export async function segmentFile(input: SegmentInput, opts: SegmentOptions = {}
           : textPage(text, read);
     opts.memory?.keys.push(...reading.keys);
     pageLanguage = reading.language;
+    for (const b of reading.blocks) pageChars += b.text.length;
     if (!found.some((d) => d.paragraphs.length > 0))
       throw new InvalidInputError(
         "NO_BODY",
@@ -82,12 +84,21 @@ export async function segmentFile(input: SegmentInput, opts: SegmentOptions = {}
   const docs = assemble(file, drafts, warnings);
   if (docs.length === 0 || docs.every((d) => d.text.trim() === ""))
     throw new InvalidInputError("NO_TEXT", `${file.name}: no text in the file`);
-  for (const doc of docs) doc.language = languageOf(doc.text, pageLanguage);
+  for (const doc of docs) doc.language = languageOf(doc.text, pageLanguage, pageChars);
   return docs;
 }
 
-/** A document's own language; a document too short to tell takes its page's. */
-function languageOf(text: string, page: Language | undefined): Language {
+/** Characters of text the language identifier reads at once (one window: the page's language is read from one). */
+const LANGUAGE_WINDOW = 1000;
+
+/**
+ * A document's own language; a document too short to tell takes its page's. So does a document that is
+ * most of its page and no longer than one window: the page's language was read from the page's longest
+ * blocks, which are then this text, give or take a line of chrome (a small file: its one document), and
+ * reading it again would cost as much once more.
+ */
+function languageOf(text: string, page: Language | undefined, pageChars: number): Language {
+  if (page && text.length <= LANGUAGE_WINDOW && text.length >= 0.8 * pageChars) return page;
   const own = identifyLanguage(text);
   return own.code === "und" && page ? page : own;
 }

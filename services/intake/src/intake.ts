@@ -4,7 +4,7 @@ import { constants, copyFile, mkdir, readFile, rename, unlink } from "node:fs/pr
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
-import { Buckets, type FileMeta, FileReceived, type FileState, runOf, Subjects } from "@sift/contracts";
+import { Buckets, type FileMeta, type FileReceived, type FileState, runOf, Subjects } from "@sift/contracts";
 import {
   dataDirs,
   envelope,
@@ -103,15 +103,17 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
       mediaType,
       mtime: c.stats.mtime.toISOString(),
       receivedAt,
+      bytesInline: inline,
     };
     const id = `${fileId}@intake.${runOf({ receivedAt })}`;
-    const message = FileReceived.parse({
+    // validated where it is taken in (the segmenter), as every message is: not here too (its base64 checked twice)
+    const message: FileReceived = {
       ...envelope(d.producer, fileId, id),
       file,
       ...(inline
         ? { content: Buffer.from(bytes).toString("base64") }
         : { object: { bucket: Buckets.files, name: fileId, size: bytes.length } }),
-    });
+    };
     await d.publisher.publish(Subjects.fileReceived, message, id);
   } catch (err) {
     // not sent: the file stays in intake/ for a later scan, and its second name must not linger in processed/

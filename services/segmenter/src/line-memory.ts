@@ -38,6 +38,8 @@ export function createKvLineMemory(
   // pages per source in the order they were recorded, and which source a page key belongs to
   const pages = new Map<string, Page[]>();
   const sourceOf = new Map<string, string>();
+  // pages whose purge was sent and whose delete the watch has not brought back: gone already, not purged again
+  const purging = new Set<string>();
   let applied = 0;
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
@@ -58,6 +60,7 @@ export function createKvLineMemory(
     pages.set(value.s, list);
   };
   const forget = (key: string) => {
+    purging.delete(key);
     const s = sourceOf.get(key);
     if (s === undefined) return;
     sourceOf.delete(key);
@@ -99,6 +102,7 @@ export function createKvLineMemory(
         counts.clear();
         pages.clear();
         sourceOf.clear();
+        purging.clear();
         applied = 0;
         watching = false;
       }
@@ -152,9 +156,14 @@ export function createKvLineMemory(
       // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
       caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
-      const list = pages.get(source) ?? [];
-      for (const old of list.slice(0, Math.max(0, list.length - maxPages))) {
-        await kv.purge(old.key).catch((err: unknown) => log.warn({ err, key: old.key }, "line memory page not purged"));
+      // (pages other records in flight purge already are not counted: each would otherwise purge them once more)
+      const live = (pages.get(source) ?? []).filter((p) => !purging.has(p.key));
+      for (const old of live.slice(0, Math.max(0, live.length - maxPages))) {
+        purging.add(old.key);
+        await kv.purge(old.key).catch((err: unknown) => {
+          purging.delete(old.key);
+          log.warn({ err, key: old.key }, "line memory page not purged");
+        });
       }
     },
     pages(source) {

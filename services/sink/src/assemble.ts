@@ -1,5 +1,12 @@
 import { open, rename } from "node:fs/promises";
-import { type FileMeta, type FileState, type OutputFile, type TaggedDocument, toOutputDocument } from "@sift/contracts";
+import {
+  type FileMeta,
+  type FileState,
+  type OutputFile,
+  outputFileMeta,
+  type TaggedDocument,
+  toOutputDocument,
+} from "@sift/contracts";
 
 /** Records that document `index` of a file is tagged, stored at stream sequence `seq`; a new run starts afresh. */
 export const recordDoc =
@@ -30,7 +37,9 @@ export async function writeOutputStream(
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const fh = await open(tmp, "w");
   try {
-    await fh.write(`{"v":1,"file":${JSON.stringify(file)},"completedAt":"${completedAt.toISOString()}","documents":[`);
+    await fh.write(
+      `{"v":1,"file":${JSON.stringify(outputFileMeta(file))},"completedAt":"${completedAt.toISOString()}","documents":[`,
+    );
     for (const [i, load] of loaders.entries()) {
       await fh.write(`${i > 0 ? "," : ""}${JSON.stringify(toOutputDocument(await load()))}`);
       onDocument();

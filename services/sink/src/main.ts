@@ -20,6 +20,7 @@ import {
   TaggedDocument,
 } from "@sift/contracts";
 import {
+  createFileStateWriter,
   dataDirs,
   deleteObject,
   envelope,
@@ -60,6 +61,8 @@ async function main() {
   await mkdir(dirs.output, { recursive: true });
   await mkdir(dirs.failed, { recursive: true });
   const kv = await new Kvm(nc).open(Buckets.fileState);
+  // the documents of a file arrive together: their entries' changes go in one write where they can
+  const fileStates = createFileStateWriter(kv);
   const files = await new Objm(nc).open(Buckets.files);
   const jsm = await jetstreamManager(nc);
   // retention: a file's raw bytes are kept until it is complete or failed (the original stays in processed/ or failed/)
@@ -91,7 +94,7 @@ async function main() {
       // a one-document file needs no bookkeeping: it is complete as it arrives
       let loaders: Array<() => Promise<TaggedDocument>> = [async () => m];
       if (m.count > 1) {
-        const state = await updateFileState(kv, m.fileId, init, recordDoc(m.index, m.count, ctx.seq, runOf(m.file)));
+        const state = await fileStates.update(m.fileId, init, recordDoc(m.index, m.count, ctx.seq, runOf(m.file)));
         if (!isComplete(state)) {
           // a large file's documents are streamed to its output one at a time: they are not held either
           if (m.file.size <= STREAM_OVER_BYTES) held.put(ctx.seq, m);
@@ -104,7 +107,9 @@ async function main() {
               seq === ctx.seq ? m : (held.take(seq) ?? (await loadTagged(seq))),
         );
       }
-      ctx.working();
+      // a file of several documents may take a while to assemble: the server's ack timer starts again (a one-document
+      // file is written in a moment, and the keep-alive of runStage covers any handler that runs long)
+      if (loaders.length > 1) ctx.working();
       const documents = loaders.length;
       const write = async (name: string) => {
         if (m.file.size <= STREAM_OVER_BYTES) {
@@ -131,9 +136,10 @@ async function main() {
       ctx.alongside(
         m.count === 1
           ? kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })))
-          : updateFileState(kv, m.fileId, init, completed),
+          : fileStates.update(m.fileId, init, completed),
       );
-      ctx.alongside(dropBytes(m.fileId));
+      // bytes that travelled inline were never stored: no request to find that out
+      if (!m.file.bytesInline) ctx.alongside(dropBytes(m.fileId));
       ctx.note({ output: relative, documents });
       const id = `${m.fileId}@sink.${runOf(m.file)}`;
       return [
@@ -193,7 +199,7 @@ async function main() {
           () => ({ state: "failed", name, receivedAt: m.failedAt }),
           ({ reprocess: _r, ...s }) => ({ ...s, state: "failed" }),
         );
-        await dropBytes(m.fileId);
+        if (!m.file?.bytesInline) await dropBytes(m.fileId);
       } else {
         await recordFailedEntry(kv, stored, name);
       }
