@@ -2,6 +2,7 @@ import type { DocSource } from "@sift/contracts";
 import type { Element } from "domhandler";
 import { analyseHtml, type HtmlAnalysis } from "./html.js";
 import type { Block } from "./lines.js";
+import { isSpace } from "./space.js";
 
 /** Semantic elements whose presence above a block says what region it is in. */
 const REGIONS = new Set([
@@ -151,27 +152,10 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
   });
 }
 
-/** Whether a code unit is one that `\s` matches (white space and line ends). */
-export function isSpaceUnit(c: number): boolean {
-  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
-  if (c < 0xa0) return false;
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
-}
-
 /** `text.replace(/\s+/g, "").length`, counted without making the string (it was a string a block). */
 function nonSpaceChars(text: string): number {
   let n = 0;
-  for (let i = 0; i < text.length; i++) if (!isSpaceUnit(text.charCodeAt(i))) n++;
+  for (let i = 0; i < text.length; i++) if (!isSpace(text.charCodeAt(i))) n++;
   return n;
 }
 

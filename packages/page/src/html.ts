@@ -1,6 +1,7 @@
 import type { DocSource } from "@sift/contracts";
 import { type ChildNode, DomHandler, Element, Text } from "domhandler";
 import { Parser, type parseDocument } from "htmlparser2";
+import { isSpace } from "./space.js";
 
 /** One block of text from the markup; offsets point into the HTML string. */
 export interface HtmlBlock {
@@ -176,22 +177,6 @@ function isPositive(el: Element): boolean {
   const n = names(el);
   if (n.positive < 0) n.positive = POSITIVE.test(n.attrs) ? 1 : 0;
   return n.positive === 1;
-}
-
-/** JavaScript's white space (what `\s` matches), one code unit. */
-function isSpace(c: number): boolean {
-  return c <= 32
-    ? c === 32 || (c >= 9 && c <= 13)
-    : c >= 0xa0 &&
-        (c === 0xa0 ||
-          c === 0x1680 ||
-          (c >= 0x2000 && c <= 0x200a) ||
-          c === 0x2028 ||
-          c === 0x2029 ||
-          c === 0x202f ||
-          c === 0x205f ||
-          c === 0x3000 ||
-          c === 0xfeff);
 }
 
 /** Whether a string has a character that is not white space (`s.trim() !== ""`). */

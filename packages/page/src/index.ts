@@ -7,3 +7,4 @@ export { createInMemoryLineMemory, type LineMemory, memorySource } from "./memor
 export { PageModel, pageModel, type StoredPageModel } from "./model.js";
 export { MAX_REMEMBERED_CHARS, type PageDocument, type PageReading, type ReadOptions, readBlocks } from "./read.js";
 export { isTimeLine, isTitleLike, parseSourceLines, resolvePublished } from "./source-line.js";
+export { isSpace } from "./space.js";
