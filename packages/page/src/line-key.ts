@@ -6,13 +6,10 @@ const NEEDS_GENERAL =
 
 /** The key a line is remembered under across pages: case, spacing and digits folded, hashed (safe as a KV key token). */
 export function lineKey(text: string): string {
-  // plain ASCII (most chrome) is folded into a buffer and hashed from it, with no string made
   if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
-  const ascii = foldAsciiCodes(text, buffer);
-  if (ascii >= 0) return hashCodes(buffer, ascii);
-  if (NEEDS_GENERAL.test(text)) return hashString(foldAny(text));
-  // other text whose letters lower unit by unit (most of it: Cyrillic, accented Latin) is folded into the buffer too
+  // most lines (all plain ASCII chrome, most Cyrillic or accented Latin) lower unit by unit: folded into a buffer and hashed from it, with no string made
   const n = foldLowerCodes(text, buffer);
+  if (beyondAscii && NEEDS_GENERAL.test(text)) return hashString(foldAny(text));
   if (n >= 0) return hashCodes(buffer, n);
   return hashString(foldAscii(text));
 }
@@ -37,40 +34,15 @@ function hashCodes(codes: Uint16Array, length: number): string {
   return hex16(h1, h2);
 }
 
-/** `foldAscii` of text into `out`, returning the folded length; -1 (and `out` spoilt) where the text is not plain ASCII (tab, 0x20-0x7e). */
-function foldAsciiCodes(text: string, out: Uint16Array): number {
-  let n = 0;
-  let space = false;
-  let digit = false;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c > 126 || (c < 32 && c !== 9)) return -1;
-    if (c === 32 || c === 9) {
-      space = n > 0;
-      digit = false;
-      continue;
-    }
-    if (space) {
-      out[n++] = 32;
-      space = false;
-    }
-    if (c >= 48 && c <= 57) {
-      if (!digit) out[n++] = 48;
-      digit = true;
-      continue;
-    }
-    digit = false;
-    if (c >= 65 && c <= 90) c += 32;
-    out[n++] = c;
-  }
-  return n;
-}
+/** Whether the last `foldLowerCodes` met a unit beyond ASCII (only such text can need the general way). */
+let beyondAscii = false;
 
 /**
  * `foldAscii` of text into `out` (as long as the text), lowering unit by unit, returning the folded length;
  * -1 (and `out` spoilt) where a unit does not lower on its own, and the whole string must be lowered.
  */
 function foldLowerCodes(text: string, out: Uint16Array): number {
+  beyondAscii = false;
   let n = 0;
   let space = false;
   let digit = false;
@@ -93,6 +65,7 @@ function foldLowerCodes(text: string, out: Uint16Array): number {
     digit = false;
     if (c >= 65 && c <= 90) c += 32;
     else if (c > 127) {
+      beyondAscii = true;
       c = (LOWER[c] as number) || lowerOf(c);
       if (c === NO_LOWER) return -1;
     }
