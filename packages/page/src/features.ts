@@ -1,14 +1,63 @@
 import type { Block } from "./lines.js";
 import type { Shape } from "./shape.js";
 
+/** A word value's template is marked with this bit; its value is then an index into `FeatureList.words`. */
+export const WORD = 0x10000;
+
 /**
- * Where the features of a page go. Each feature is a template and a value (a small number or a word):
- * training spells them out as strings (`"w=5"`), the run-time model looks them up without building any.
+ * The features of a page's blocks, in order, as numbers: each feature is a template and a value (a small
+ * number, or a word). Training spells them out as strings (`"w=5"`), the run-time model looks them up
+ * without building any. Written into typed arrays, not passed to a callback: 6.8M calls a text pass were
+ * the reader's largest cost, and the model then sums a block's weights in one loop with no call in it.
  */
-export interface FeatureSink {
-  /** The features that follow are block i's. */
-  block(i: number): void;
-  add(template: number, value: number | string): void;
+export class FeatureList {
+  /** Block i's features are `start[i]` up to `start[i + 1]`. */
+  start = new Int32Array(64);
+  /** Per feature: its template (`| WORD` for a word), and its value (a number, or the word's index in `words`). */
+  template = new Int32Array(1024);
+  value = new Float64Array(1024);
+  words: string[] = [];
+  count = 0;
+
+  /** Empties the list for a page of n blocks. */
+  reset(n: number): void {
+    if (this.start.length < n + 1) this.start = new Int32Array(n + 1);
+    this.count = 0;
+    this.words.length = 0;
+  }
+
+  /** The features that follow are block i's; `room` more may be added without a check (see `add`). */
+  block(i: number, room: number): void {
+    this.start[i] = this.count;
+    const need = this.count + room;
+    if (need > this.template.length) {
+      let size = this.template.length * 2;
+      while (size < need) size *= 2;
+      const t = new Int32Array(size);
+      t.set(this.template);
+      this.template = t;
+      const v = new Float64Array(size);
+      v.set(this.value);
+      this.value = v;
+    }
+  }
+
+  /** Closes the last block (n blocks). */
+  end(n: number): void {
+    this.start[n] = this.count;
+  }
+
+  add(template: number, value: number): void {
+    const k = this.count++;
+    this.template[k] = template;
+    this.value[k] = value;
+  }
+
+  word(template: number, word: string): void {
+    const k = this.count++;
+    this.template[k] = template | WORD;
+    this.value[k] = this.words.push(word) - 1;
+  }
 }
 
 /** Bucket of a count on a rough log scale: 0, 1, 2, 3-4, 5-8, 9-16, … (small counts from a table) */
@@ -204,9 +253,13 @@ export function pageContext(blocks: Block[]): PageContext {
   return { html: blocks.some((b) => b.markup.length > 0), repeats: blocks.map((b) => counts.get(b.text) ?? 1) };
 }
 
-/** The model's features of every block of a page, into a sink. Linear in the page. */
-export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext, sink: FeatureSink): void {
+/** Most features one block gets besides its markup's and its short words': room reserved in the list a block. */
+const MAX_FIXED_FEATURES = 96;
+
+/** The model's features of every block of a page, into a list (emptied first). Linear in the page. */
+export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext, out: FeatureList): void {
   const n = blocks.length;
+  out.reset(n);
   const ends = Int8Array.from(shapes, endClass);
   const cores = coreValues(shapes, ends);
   // prose mass before each block, to place it relative to the article
@@ -264,87 +317,86 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   }
   const shortRun = runLengths(shapes, (s) => !s.prose && s.words <= 6);
   const bulletRun = runLengths(shapes, (s) => s.bullet);
-  // sinks do not use `this`: their add is called as a plain function
-  const add = sink.add;
   for (let i = 0; i < n; i++) {
     const b = blocks[i] as Block;
     const s = shapes[i] as Shape;
     const core = i * CORES;
-    sink.block(i);
-    add(T.bias, 0);
-    for (let k = 0; k < CORES; k++) add(CORE[k] as number, cores[core + k] as number);
-    add(T.c, logBucket(s.chars));
-    add(T.pk_w, pageKind * 100 + logBucket(s.words));
-    add(T.pk_p, pageKind * 100 + (s.prose ? 1 : 0));
-    add(T.pk_e, pageKind * 100 + (ends[i] as number));
-    add(T.cap, s.words > 0 ? shareBucket(s.capitalised / s.words) : 0);
-    if (s.letters >= 3 && s.upper === s.letters) add(T.allcaps, 1);
-    add(T.dig, shareBucket(s.digits / Math.max(1, s.chars)));
-    add(T.com, Math.min(4, s.commas));
-    add(T.gb, Math.min(3, b.gapBefore));
-    add(T.ga, Math.min(3, b.gapAfter));
-    add(T.ind, Math.min(3, Math.ceil(b.indent / 2)));
+    out.block(i, MAX_FIXED_FEATURES + b.markup.length + s.shortWords.length);
+    out.add(T.bias, 0);
+    for (let k = 0; k < CORES; k++) out.add(CORE[k] as number, cores[core + k] as number);
+    out.add(T.c, logBucket(s.chars));
+    out.add(T.pk_w, pageKind * 100 + logBucket(s.words));
+    out.add(T.pk_p, pageKind * 100 + (s.prose ? 1 : 0));
+    out.add(T.pk_e, pageKind * 100 + (ends[i] as number));
+    out.add(T.cap, s.words > 0 ? shareBucket(s.capitalised / s.words) : 0);
+    if (s.letters >= 3 && s.upper === s.letters) out.add(T.allcaps, 1);
+    out.add(T.dig, shareBucket(s.digits / Math.max(1, s.chars)));
+    out.add(T.com, Math.min(4, s.commas));
+    out.add(T.gb, Math.min(3, b.gapBefore));
+    out.add(T.ga, Math.min(3, b.gapAfter));
+    out.add(T.ind, Math.min(3, Math.ceil(b.indent / 2)));
     if (s.chars < 300) {
       // dates, ages and codes are short lines; long prose is not scanned for them, and each pattern
       // runs only where a cheap test says it can match
       const t = b.text;
       const f = when[i] as number;
-      if (f & HAS_AGE) add(T.age, 1);
+      if (f & HAS_AGE) out.add(T.age, 1);
       if (s.digits > 0 && s.chars < 80) {
-        if (f & HAS_DATE) add(T.date, 1);
-        if (f & HAS_TIME) add(T.time, 1);
-        if (YEAR.test(t)) add(T.year, 1);
+        if (f & HAS_DATE) out.add(T.date, 1);
+        if (f & HAS_TIME) out.add(T.time, 1);
+        if (YEAR.test(t)) out.add(T.year, 1);
       }
-      if (LINK_HINT.test(t) && LINKISH.test(t)) add(T.link, 1);
-      if (COPY_HINT.test(t) && COPYRIGHT.test(t)) add(T.copy, 1);
-      if (s.chars <= 60 && s.words > 1 && t.indexOf(" ") < 0 && CODE.test(t)) add(T.code, 1);
-      if (s.chars < 100 && SEP_HINT.test(t) && SEPARATOR.test(t)) add(T.sep, 1);
+      if (LINK_HINT.test(t) && LINKISH.test(t)) out.add(T.link, 1);
+      if (COPY_HINT.test(t) && COPYRIGHT.test(t)) out.add(T.copy, 1);
+      if (s.chars <= 60 && s.words > 1 && t.indexOf(" ") < 0 && CODE.test(t)) out.add(T.code, 1);
+      if (s.chars < 100 && SEP_HINT.test(t) && SEPARATOR.test(t)) out.add(T.sep, 1);
     }
-    add(T.rep, Math.min(3, ctx.repeats[i] ?? 1));
-    if ((meta[i] as number) & 2) add(T.nrep, 1);
-    add(T.meta_p1, i > 0 ? (meta[i - 1] as number) : -1);
-    add(T.meta_n1, i + 1 < n ? (meta[i + 1] as number) : -1);
-    add(T.meta_p2, i > 1 ? (meta[i - 2] as number) : -1);
-    add(T.meta_n2, i + 2 < n ? (meta[i + 2] as number) : -1);
+    out.add(T.rep, Math.min(3, ctx.repeats[i] ?? 1));
+    if ((meta[i] as number) & 2) out.add(T.nrep, 1);
+    out.add(T.meta_p1, i > 0 ? (meta[i - 1] as number) : -1);
+    out.add(T.meta_n1, i + 1 < n ? (meta[i + 1] as number) : -1);
+    out.add(T.meta_p2, i > 1 ? (meta[i - 2] as number) : -1);
+    out.add(T.meta_n2, i + 2 < n ? (meta[i + 2] as number) : -1);
     // only a line seen before says something: most pages are read with no memory of their source
     const seen = ctx.seen?.[i] ?? 0;
-    for (let k = 1; k <= Math.min(3, seen); k++) add(T.seen_, k);
-    add(T.rel, shareBucket(s.chars / maxChars));
+    for (let k = 1; k <= Math.min(3, seen); k++) out.add(T.seen_, k);
+    out.add(T.rel, shareBucket(s.chars / maxChars));
     const before = proseTotal > 0 ? (proseBefore[i] as number) / proseTotal : 0;
     const after = proseTotal > 0 ? 1 - (proseBefore[i + 1] as number) / proseTotal : 0;
-    add(T.pb, shareBucket(before));
-    add(T.pa, shareBucket(after));
-    add(T.pos, Math.min(9, Math.floor((10 * i) / n)));
-    add(T.top, logBucket(i));
-    add(T.bot, logBucket(n - 1 - i));
-    add(T.win3, Math.min(7, window(i, 3)));
-    add(T.win10, logBucket(window(i, 10)));
-    add(T.pw2, window(i, 2));
+    out.add(T.pb, shareBucket(before));
+    out.add(T.pa, shareBucket(after));
+    out.add(T.pos, Math.min(9, Math.floor((10 * i) / n)));
+    out.add(T.top, logBucket(i));
+    out.add(T.bot, logBucket(n - 1 - i));
+    out.add(T.win3, Math.min(7, window(i, 3)));
+    out.add(T.win10, logBucket(window(i, 10)));
+    out.add(T.pw2, window(i, 2));
     const pw5 = Math.round((5 * window(i, 5)) / 11);
-    add(T.pw5, pw5);
-    add(T.p_pw5, (s.prose ? 10 : 0) + pw5);
-    runFeatures(runs, i, add);
-    add(T.e_n, (ends[i] as number) * 10 + (i + 1 < n ? (ends[i + 1] as number) : 9));
-    add(T.e_p, (ends[i] as number) * 10 + (i > 0 ? (ends[i - 1] as number) : 9));
+    out.add(T.pw5, pw5);
+    out.add(T.p_pw5, (s.prose ? 10 : 0) + pw5);
+    runFeatures(runs, i, out);
+    out.add(T.e_n, (ends[i] as number) * 10 + (i + 1 < n ? (ends[i + 1] as number) : 9));
+    out.add(T.e_p, (ends[i] as number) * 10 + (i > 0 ? (ends[i - 1] as number) : 9));
     // short lines: their words say what they are ("Share", "Comments", "Advertisement")
-    if (s.words > 0 && s.words <= 4) for (const w of s.shortWords) add(T.lw, w);
-    for (const m of b.markup) add(T.m, m);
-    add(T.sr, logBucket(shortRun[i] as number));
-    add(T.br, logBucket(bulletRun[i] as number));
-    if (s.firstWord) add(T.first, s.firstWord);
-    if (s.lastWord && s.words <= 12) add(T.last, s.lastWord);
+    if (s.words > 0 && s.words <= 4) for (const w of s.shortWords) out.word(T.lw, w);
+    for (const m of b.markup) out.word(T.m, m);
+    out.add(T.sr, logBucket(shortRun[i] as number));
+    out.add(T.br, logBucket(bulletRun[i] as number));
+    if (s.firstWord) out.word(T.first, s.firstWord);
+    if (s.lastWord && s.words <= 12) out.word(T.last, s.lastWord);
     for (let k = 0; k < NEIGHBOURS.length; k++) {
       const j = i + (NEIGHBOURS[k] as readonly [number, string])[0];
       const templates = NEIGHBOUR_TEMPLATES[k] as number[];
-      if (j < 0 || j >= n) add(templates[0] as number, -1);
+      if (j < 0 || j >= n) out.add(templates[0] as number, -1);
       else {
         const other = j * CORES;
         const which = NEIGHBOUR_CORES[k] as number[];
         for (let c = 0; c < which.length; c++)
-          add(templates[c] as number, cores[other + (which[c] as number)] as number);
+          out.add(templates[c] as number, cores[other + (which[c] as number)] as number);
       }
     }
   }
+  out.end(n);
 }
 
 /** The prefix of the HTML view's own copy of a feature. */
@@ -352,19 +404,20 @@ export const HTML_VIEW = "html:";
 
 /** The features of every block as strings ("template=value", and the HTML view's copies), as training and tests see them. */
 export function blockFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext): string[][] {
-  const out: string[][] = blocks.map(() => []);
-  let cur: string[] = [];
-  emitFeatures(blocks, shapes, ctx, {
-    block(i) {
-      cur = out[i] as string[];
-    },
-    add(template, value) {
-      const name = `${TEMPLATE_NAMES[template]}=${value}`;
-      cur.push(name);
-      if (ctx.html) cur.push(HTML_VIEW + name);
-    },
+  const list = new FeatureList();
+  emitFeatures(blocks, shapes, ctx, list);
+  const { start, template, value, words } = list;
+  return blocks.map((_, i) => {
+    const names: string[] = [];
+    for (let k = start[i] as number; k < (start[i + 1] as number); k++) {
+      const t = template[k] as number;
+      const v = value[k] as number;
+      const name = t & WORD ? `${TEMPLATE_NAMES[t ^ WORD]}=${words[v]}` : `${TEMPLATE_NAMES[t]}=${v}`;
+      names.push(name);
+      if (ctx.html) names.push(HTML_VIEW + name);
+    }
+    return names;
   });
-  return out;
 }
 
 interface Run {
@@ -399,25 +452,21 @@ function proseRuns(shapes: Shape[]): { runs: Run[]; rankOf: Int32Array; total: n
 }
 
 /** Where a block stands relative to the largest runs of prose. */
-function runFeatures(
-  { runs, rankOf, total }: ReturnType<typeof proseRuns>,
-  i: number,
-  add: (template: number, value: number) => void,
-): void {
+function runFeatures({ runs, rankOf, total }: ReturnType<typeof proseRuns>, i: number, out: FeatureList): void {
   const top = runs[0];
   if (!top) {
-    add(T.run, -1);
+    out.add(T.run, -1);
     return;
   }
   const rank = rankOf[i] as number;
   if (rank >= 0) {
     const r = runs[rank] as Run;
-    add(T.run_in, Math.min(3, rank));
-    add(T.run_share, shareBucket(r.mass / total));
-    add(T.run_top, shareBucket(r.mass / top.mass));
-  } else add(T.run, 0);
-  if (i < top.first) add(T.run_before, logBucket(top.first - i));
-  else if (i > top.last) add(T.run_after, logBucket(i - top.last));
+    out.add(T.run_in, Math.min(3, rank));
+    out.add(T.run_share, shareBucket(r.mass / total));
+    out.add(T.run_top, shareBucket(r.mass / top.mass));
+  } else out.add(T.run, 0);
+  if (i < top.first) out.add(T.run_before, logBucket(top.first - i));
+  else if (i > top.last) out.add(T.run_after, logBucket(i - top.last));
 }
 
 /** Per block: the length of the run of consecutive blocks that pass `test` around it (0 when it fails). */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { LinearChain, type Weights } from "@sift/learn";
-import { emitFeatures, HTML_VIEW, type PageContext, TEMPLATE_NAMES } from "./features.js";
+import { emitFeatures, FeatureList, HTML_VIEW, type PageContext, TEMPLATE_NAMES, WORD } from "./features.js";
 import { LABELS, pageChain } from "./labels.js";
 import type { Block } from "./lines.js";
 import type { Shape } from "./shape.js";
@@ -40,8 +40,8 @@ export class PageModel {
   private readonly text: View;
   private readonly html: View;
   private readonly t: Float64Array;
-  /** One block's feature ids while it is labelled, kept between pages. */
-  private ids = new Int32Array(256);
+  /** A page's features while it is labelled, kept between pages. */
+  private readonly features = new FeatureList();
 
   constructor(stored: StoredPageModel) {
     // label() adds the nine labels' weights written out, one statement each
@@ -78,12 +78,12 @@ export class PageModel {
     const n = blocks.length;
     const em = new Float64Array(n * LABELS);
     const { w, tables } = ctx.html ? this.html : this.text;
-    // a block's feature ids are gathered, then their weights summed in one loop: this is the reader's innermost
-    let ids = this.ids;
-    let count = 0;
-    let at = -1;
-    const sum = () => {
-      // the nine labels in locals, added in the features' order (as training's sums), stored once a block
+    const list = this.features;
+    emitFeatures(blocks, shapes, ctx, list);
+    const { start, template, value, words } = list;
+    // this is the reader's innermost loop: per block, its features' ids looked up and their weights summed,
+    // the nine labels in locals, added in the features' order (as training's sums), stored once a block
+    for (let i = 0; i < n; i++) {
       let e0 = 0;
       let e1 = 0;
       let e2 = 0;
@@ -93,8 +93,24 @@ export class PageModel {
       let e6 = 0;
       let e7 = 0;
       let e8 = 0;
-      for (let k = 0; k < count; k++) {
-        const b = (ids[k] as number) * LABELS;
+      const last = start[i + 1] as number;
+      for (let k = start[i] as number; k < last; k++) {
+        const t = template[k] as number;
+        let id: number;
+        if (t & WORD) {
+          const table = tables[t ^ WORD];
+          if (table === undefined) continue;
+          id = table.words.get(words[value[k] as number] as string) ?? -1;
+        } else {
+          const table = tables[t];
+          if (table === undefined) continue;
+          const v = value[k] as number;
+          const nums = table.nums;
+          // `| 0`: a value with no slot reads undefined, which the ids' Int32Array made 0
+          id = v >= -1 && v + 1 < nums.length ? (nums[v + 1] as number) | 0 : -1;
+        }
+        if (id < 0) continue;
+        const b = id * LABELS;
         e0 += w[b] as number;
         e1 += w[b + 1] as number;
         e2 += w[b + 2] as number;
@@ -105,6 +121,7 @@ export class PageModel {
         e7 += w[b + 7] as number;
         e8 += w[b + 8] as number;
       }
+      const at = i * LABELS;
       em[at] = e0;
       em[at + 1] = e1;
       em[at + 2] = e2;
@@ -114,32 +131,7 @@ export class PageModel {
       em[at + 6] = e6;
       em[at + 7] = e7;
       em[at + 8] = e8;
-    };
-    emitFeatures(blocks, shapes, ctx, {
-      block: (i) => {
-        if (at >= 0) sum();
-        at = i * LABELS;
-        count = 0;
-      },
-      add: (t, value) => {
-        const table = tables[t];
-        if (table === undefined) return;
-        let id: number;
-        if (typeof value === "number") {
-          const nums = table.nums;
-          id = value >= -1 && value + 1 < nums.length ? (nums[value + 1] as number) : -1;
-        } else id = table.words.get(value) ?? -1;
-        if (id < 0) return;
-        if (count === ids.length) {
-          const more = new Int32Array(ids.length * 2);
-          more.set(ids);
-          ids = more;
-          this.ids = ids;
-        }
-        ids[count++] = id;
-      },
-    });
-    if (at >= 0) sum();
+    }
     return this.decode(em, n);
   }
 
