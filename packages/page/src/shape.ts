@@ -133,6 +133,15 @@ function keysOf(stopWords: Set<string>): StopKeys {
 
 /** One pass over the text: words, stop words, capitals, digits, punctuation. */
 export function shapeOf(text: string, stopWords: Set<string>): Shape {
+  return shapeWith(text, stopWords, keysOf(stopWords));
+}
+
+/** A long block's shortWords: none, one array for all. */
+const NO_WORDS: string[] = [];
+/** Start and end of the words kept (the first four), sliced once the scan knows which it needs. */
+const KEPT = new Int32Array(8);
+
+function shapeWith(text: string, stopWords: Set<string>, stopKeySet: StopKeys): Shape {
   const n = text.length;
   let words = 0;
   let stops = 0;
@@ -142,11 +151,11 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
   let digits = 0;
   let commas = 0;
   let longestWord = 0;
-  let firstWord = "";
+  let firstStart = -1;
+  let firstEnd = -1;
   let lastStart = -1;
   let lastEnd = -1;
-  const shortWords: string[] = [];
-  const stopKeySet = keysOf(stopWords);
+  let kept = 0;
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
@@ -192,16 +201,37 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     if (len <= MAX_STOP_LENGTH) {
       if (plain ? stopKeySet.has(h1, h2) : stopWords.has(text.slice(start, j).toLowerCase())) stops++;
       if (wordLetters === len && len >= 2) {
-        // the words kept as strings: the first, the last (sliced once the scan is done), a short block's
-        if (firstWord === "") firstWord = text.slice(start, j).toLowerCase();
+        // the words kept as strings (the first, the last, a short block's) are sliced once the scan is done:
+        // a long block's first four were sliced for nothing, a short block's first and last twice
+        if (firstStart < 0) {
+          firstStart = start;
+          firstEnd = j;
+        }
         lastStart = start;
         lastEnd = j;
-        if (words <= 4) shortWords.push(text.slice(start, j).toLowerCase());
+        if (words <= 4) {
+          KEPT[2 * kept] = start;
+          KEPT[2 * kept + 1] = j;
+          kept++;
+        }
       }
     }
     i = j;
   }
-  const lastWord = lastStart < 0 ? "" : text.slice(lastStart, lastEnd).toLowerCase();
+  let shortWords = NO_WORDS;
+  let firstWord = "";
+  let lastWord = "";
+  if (words <= 4 && kept > 0) {
+    // every word kept is a short block's word: the first and last are among them
+    shortWords = [];
+    for (let q = 0; q < kept; q++)
+      shortWords.push(text.slice(KEPT[2 * q] as number, KEPT[2 * q + 1] as number).toLowerCase());
+    firstWord = shortWords[0] as string;
+    lastWord = shortWords[kept - 1] as string;
+  } else if (firstStart >= 0) {
+    firstWord = text.slice(firstStart, firstEnd).toLowerCase();
+    lastWord = lastStart === firstStart ? firstWord : text.slice(lastStart, lastEnd).toLowerCase();
+  }
   let end = n - 1;
   while (end >= 0 && CLOSERS.has(text.charCodeAt(end))) end--;
   const last = text.charCodeAt(end);
@@ -227,10 +257,11 @@ export function shapeOf(text: string, stopWords: Set<string>): Shape {
     prose: words >= 8 && n >= 50 && (sentence || (stopShare >= 0.25 && words >= 20)),
     firstWord,
     lastWord,
-    shortWords: words <= 4 ? shortWords : [],
+    shortWords,
   };
 }
 
 export function shapesOf(blocks: Block[], stopWords: Set<string>): Shape[] {
-  return blocks.map((b) => shapeOf(b.text, stopWords));
+  const keys = keysOf(stopWords);
+  return blocks.map((b) => shapeWith(b.text, stopWords, keys));
 }
