@@ -22,6 +22,49 @@ export interface StoredPageModel {
 interface Table {
   nums: Int32Array;
   words: Map<string, number>;
+  /** The same words, for the reader's loop. */
+  wordIds: WordIds;
+}
+
+/**
+ * Words to ids in an open-addressing table with an FNV-1a hash of the word's code units. The reader's words
+ * are new strings, and a Map had to hash each in a call out of the loop: the word look-ups were the largest
+ * part of labelling. A hit is the same string (===), so the ids are the Map's.
+ */
+class WordIds {
+  private readonly mask: number;
+  private readonly keys: string[];
+  private readonly ids: Int32Array;
+
+  constructor(words: Map<string, number>) {
+    let size = 16;
+    while (size < words.size * 4) size *= 2;
+    this.mask = size - 1;
+    this.keys = new Array<string>(size).fill("");
+    // -1: an empty slot
+    this.ids = new Int32Array(size).fill(-1);
+    for (const [word, id] of words) {
+      let at = hashWord(word) & this.mask;
+      while ((this.ids[at] as number) >= 0) at = (at + 1) & this.mask;
+      this.keys[at] = word;
+      this.ids[at] = id;
+    }
+  }
+
+  get(word: string): number {
+    let at = hashWord(word) & this.mask;
+    for (;;) {
+      const id = this.ids[at] as number;
+      if (id < 0 || this.keys[at] === word) return id;
+      at = (at + 1) & this.mask;
+    }
+  }
+}
+
+function hashWord(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
+  return h ^ (h >>> 16);
 }
 
 const NUMBER = /^-?\d+$/;
@@ -100,7 +143,7 @@ export class PageModel {
         if (t & WORD) {
           const table = tables[t ^ WORD];
           if (table === undefined) continue;
-          id = table.words.get(words[value[k] as number] as string) ?? -1;
+          id = table.wordIds.get(words[value[k] as number] as string);
         } else {
           const table = tables[t];
           if (table === undefined) continue;
@@ -172,6 +215,8 @@ function idOf(tables: Array<Table | undefined>, t: number, value: number | strin
   return table.words.get(value) ?? -1;
 }
 
+const EMPTY_WORDS = new WordIds(new Map());
+
 /** Gathers a view's features (a template's value may stand for several stored rows, summed) and lays out its tables. */
 class ViewBuilder {
   private readonly ids = new Map<number, Map<number | string, number[]>>();
@@ -195,7 +240,7 @@ class ViewBuilder {
     const tables: Array<Table | undefined> = [];
     let next = 0;
     for (const [t, values] of this.ids) {
-      const table: Table = { nums: new Int32Array(0), words: new Map() };
+      const table: Table = { nums: new Int32Array(0), words: new Map(), wordIds: EMPTY_WORDS };
       tables[t] = table;
       let max = -1;
       for (const v of values.keys()) if (typeof v === "number" && v > max) max = v;
@@ -211,6 +256,7 @@ class ViewBuilder {
           if (v >= -1) table.nums[v + 1] = id;
         } else table.words.set(v, id);
       }
+      table.wordIds = new WordIds(table.words);
     }
     return { tables, w };
   }
