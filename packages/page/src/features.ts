@@ -18,18 +18,23 @@ export class FeatureList {
   value = new Float64Array(1024);
   words: string[] = [];
   count = 0;
+  /** Where the current block's reserved room ends. */
+  private limit = 0;
 
   /** Empties the list for a page of n blocks. */
   reset(n: number): void {
     if (this.start.length < n + 1) this.start = new Int32Array(n + 1);
     this.count = 0;
+    this.limit = 0;
     this.words.length = 0;
   }
 
   /** The features that follow are block i's; `room` more may be added without a check (see `add`). */
   block(i: number, room: number): void {
+    this.checkRoom();
     this.start[i] = this.count;
     const need = this.count + room;
+    this.limit = need;
     if (need > this.template.length) {
       let size = this.template.length * 2;
       while (size < need) size *= 2;
@@ -44,7 +49,16 @@ export class FeatureList {
 
   /** Closes the last block (n blocks). */
   end(n: number): void {
+    this.checkRoom();
     this.start[n] = this.count;
+  }
+
+  /** `add` does not check (a typed array drops a write past its end, silently): a block that outgrew its room is a bug to hear of. */
+  private checkRoom(): void {
+    if (this.count > this.limit)
+      throw new Error(
+        `a block got ${this.count - this.limit} features more than its reserved room (MAX_FIXED_FEATURES)`,
+      );
   }
 
   add(template: number, value: number): void {
