@@ -1,6 +1,7 @@
 import type { DocSource } from "@sift/contracts";
 import type { Element } from "domhandler";
 import { analyseHtml, type HtmlAnalysis } from "./html.js";
+import { Label } from "./labels.js";
 import type { Block } from "./lines.js";
 import { isSpace } from "./space.js";
 
@@ -320,4 +321,27 @@ export function htmlLayout(html: string): HtmlLayout {
   }
   const source = analysis.extraction.documents[0]?.source ?? {};
   return { blocks, analysis, source, declaredLanguage };
+}
+
+/**
+ * The markup rules' reading of a page as block labels: its title, the blocks they kept as the article's
+ * body, the rest chrome before, inside or after it. What a page is read by when the model finds no body.
+ */
+export function rulesLabels(analysis: HtmlAnalysis): Int32Array {
+  const { blocks, verdicts, extraction } = analysis;
+  const labels = new Int32Array(blocks.length).fill(Label.pre);
+  const kept = new Set(extraction.documents.find((d) => d.role === "main")?.blocks.map((b) => b.srcStart));
+  let first = -1;
+  let last = -1;
+  blocks.forEach((b, i) => {
+    if (!kept.has(b.srcStart)) return;
+    labels[i] = Label.body;
+    if (first < 0) first = i;
+    last = i;
+  });
+  for (let i = first + 1; i < last; i++) if (labels[i] !== Label.body) labels[i] = Label.inner;
+  if (last >= 0) labels.fill(Label.post, last + 1);
+  const title = verdicts.findIndex((v) => v.title);
+  if (title >= 0 && labels[title] !== Label.body) labels[title] = Label.title;
+  return labels;
 }

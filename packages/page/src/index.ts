@@ -1,4 +1,4 @@
-export { type HtmlLayout, htmlLayout } from "./html-layout.js";
+export { type HtmlLayout, htmlLayout, rulesLabels } from "./html-layout.js";
 export { Label, labelNames } from "./labels.js";
 export { identifyLanguage, type Language } from "./language.js";
 export { lineKey } from "./line-key.js";

@@ -29,6 +29,8 @@ export interface PageReading {
   language: Language;
   /** The memory keys of the page's short blocks, to record once the page is read. */
   keys: string[];
+  /** The model found no body and `fallback`'s labels were read instead. */
+  fellBack: boolean;
 }
 
 export interface ReadOptions {
@@ -40,6 +42,11 @@ export interface ReadOptions {
   language?: Language | undefined;
   /** Another page model than the committed one (cross-validation trains one per fold). */
   model?: PageModel | undefined;
+  /**
+   * Labels to read the page by when the model finds no body in it (an HTML page: the markup rules' reading).
+   * A model that reads a whole article as chrome is wrong on the whole page, not on a line.
+   */
+  fallback?: (() => Int32Array) | undefined;
 }
 
 /** Blocks longer than this are prose, not recurring chrome: they are not remembered across pages. */
@@ -65,7 +72,15 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
     ctx.seen = keys.map((k) => (k ? (seen.get(k) ?? 0) : 0));
   }
   const model = opts.model ?? pageModel();
-  const labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
+  let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
+  let fellBack = false;
+  if (opts.fallback && blocks.length > 0 && !labels.includes(Label.body)) {
+    const other = opts.fallback();
+    if (other.includes(Label.body)) {
+      labels = other;
+      fellBack = true;
+    }
+  }
   titleWithoutBody(labels);
   noPageAround(blocks, labels);
   const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
@@ -75,7 +90,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
       const n = ctx.seen[r.block] ?? 0;
       if (n > 0) r.reason = `${r.reason} (seen on ${n} earlier page${n > 1 ? "s" : ""} of this source)`;
     }
-  return { blocks, labels, documents, removed, language, keys: [...new Set(keys.filter(Boolean))] };
+  return { blocks, labels, documents, removed, language, keys: [...new Set(keys.filter(Boolean))], fellBack };
 }
 
 /** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */

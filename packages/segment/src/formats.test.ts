@@ -1,4 +1,5 @@
 import { InvalidInputError, type SegmentedDocument, toSourceSpan, UnsupportedMediaTypeError } from "@sift/contracts";
+import { Label, labelNames, PageModel, pageModel } from "@sift/page";
 import { Document, HeadingLevel, Packer, Paragraph } from "docx";
 import iconv from "iconv-lite";
 import { PDFDocument, StandardFonts } from "pdf-lib";
@@ -78,6 +79,26 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
       expect(visible(html.slice(r.sourceStart, r.sourceEnd))).toContain(visible(r.text).slice(0, 10));
     expect(docs.map((d) => d.index)).toEqual(docs.map((_, i) => i));
     expect(new Set(docs.map((d) => d.count))).toEqual(new Set([docs.length]));
+  });
+
+  it("reads a page by its markup rules when the page model finds no article on it, and says so", async () => {
+    // a model with no emission weights whose transitions keep every block "chrome before the article"
+    const L = labelNames.length;
+    const t = new Array<number>((L + 1) * L).fill(0);
+    t[Label.pre * L + Label.pre] = 1;
+    t[L * L + Label.pre] = 1;
+    const blind = new PageModel({ version: 1, labels: L, rows: pageModel().chain.rows, features: [], w: [], t });
+    const bytes = new TextEncoder().encode(html);
+    const docs = await segmentFile({ file: fileMeta("page.html", "text/html", bytes.length), bytes }, { model: blind });
+    const main = docs.find((d) => d.role === "main");
+    expect(paras(main)).toEqual(story.map(visible).map((p) => p.replace("&ldquo;", "“").replace("&rdquo;", "”")));
+    expect(main?.text).not.toContain("Politics");
+    expect(main?.warnings.join(" ")).toMatch(/no article.*markup rules/);
+    // a flattened page has no markup to fall back on: nothing read as text is refused, saying why
+    const flat = new TextEncoder().encode(story.map(visible).join("\n\n"));
+    await expect(
+      segmentFile({ file: fileMeta("page.txt", "text/plain", flat.length), bytes: flat }, { model: blind }),
+    ).rejects.toThrow(/no text to keep/);
   });
 
   it("reads the charset a page declares", async () => {

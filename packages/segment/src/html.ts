@@ -1,5 +1,13 @@
 import type { Removal, SourceMap } from "@sift/contracts";
-import { type Block, type HtmlLayout, htmlLayout, type PageReading, type ReadOptions, readBlocks } from "@sift/page";
+import {
+  type Block,
+  type HtmlLayout,
+  htmlLayout,
+  type PageReading,
+  type ReadOptions,
+  readBlocks,
+  rulesLabels,
+} from "@sift/page";
 import { isSpace } from "./chars.js";
 import type { Draft, Piece } from "./draft.js";
 import { draftsOf } from "./page.js";
@@ -170,7 +178,7 @@ function locate(vis: Visible, text: string, srcStart: number, srcEnd: number): P
 /** Documents of an HTML page as the page model reads its blocks; offsets point into `html`. */
 export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft[]; reading: PageReading } {
   const layout = htmlLayout(html);
-  const reading = readBlocks(layout.blocks, opts);
+  const reading = readBlocks(layout.blocks, { ...opts, fallback: () => rulesLabels(layout.analysis) });
   const vis = visibleText(html);
   const { blocks } = reading;
   const piece = (i: number): Piece => {
@@ -193,6 +201,8 @@ export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft
   const main = drafts.find((d) => d.role === "main");
   // what the page's own metadata says (og:site_name, author, published time) fills what its lines did not
   if (main) main.source = { ...layout.source, ...main.source };
+  if (main && reading.fellBack)
+    main.warnings.push("the page model found no article on the page: its text is the markup rules' reading");
   if (!drafts.some((d) => d.role !== "main")) drafts.push(...relatedOfMarkup(layout, vis, reading));
   return { drafts, reading };
 }
