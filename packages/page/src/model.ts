@@ -22,40 +22,42 @@ export interface StoredPageModel {
 interface Table {
   nums: Int32Array;
   words: Map<string, number>;
-  /** The same words, for the reader's loop. */
-  wordIds: WordIds;
 }
 
 /**
  * Words to ids in an open-addressing table with an FNV-1a hash of the word's code units. The reader's words
  * are new strings, and a Map had to hash each in a call out of the loop: the word look-ups were the largest
- * part of labelling. A hit is the same string (===), so the ids are the Map's.
+ * part of labelling. A slot keeps its word's hash beside its id, so a word not in the table (a quarter of
+ * them) is told by numbers in one array; a hit is the same string (===), so the ids are the Map's.
  */
 class WordIds {
   private readonly mask: number;
   private readonly keys: string[];
-  private readonly ids: Int32Array;
+  /** Per slot, its word's hash and its id (-1: an empty slot). */
+  private readonly slots: Int32Array;
 
   constructor(words: Map<string, number>) {
     let size = 16;
     while (size < words.size * 4) size *= 2;
     this.mask = size - 1;
     this.keys = new Array<string>(size).fill("");
-    // -1: an empty slot
-    this.ids = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(2 * size).fill(-1);
     for (const [word, id] of words) {
-      let at = hashWord(word) & this.mask;
-      while ((this.ids[at] as number) >= 0) at = (at + 1) & this.mask;
+      const h = hashWord(word);
+      let at = h & this.mask;
+      while ((this.slots[2 * at + 1] as number) >= 0) at = (at + 1) & this.mask;
       this.keys[at] = word;
-      this.ids[at] = id;
+      this.slots[2 * at] = h;
+      this.slots[2 * at + 1] = id;
     }
   }
 
   get(word: string): number {
-    let at = hashWord(word) & this.mask;
+    const h = hashWord(word);
+    let at = h & this.mask;
     for (;;) {
-      const id = this.ids[at] as number;
-      if (id < 0 || this.keys[at] === word) return id;
+      const id = this.slots[2 * at + 1] as number;
+      if (id < 0 || (this.slots[2 * at] === h && this.keys[at] === word)) return id;
       at = (at + 1) & this.mask;
     }
   }
@@ -64,14 +66,23 @@ class WordIds {
 function hashWord(word: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h ^ (h >>> 16);
+  return (h ^ (h >>> 16)) | 0;
 }
 
 const NUMBER = /^-?\d+$/;
 const TEMPLATE_INDEX = new Map(TEMPLATE_NAMES.map((name, i) => [name, i]));
 
-/** A view's lookup: per template number, its values' ids, and each id's nine label weights. */
+/**
+ * A view's lookup. Numbers: template t's value v has its id at `numIds[numAt[t] + v + 1]`, for v from -1 below
+ * `numLen[t] - 1` (0: no numbers), all templates in one array: the reader's loop reads no object for them.
+ * Words: a table per template. Each id has its nine label weights in `w`.
+ */
 interface View {
+  numAt: Int32Array;
+  numLen: Int32Array;
+  numIds: Int32Array;
+  wordIds: Array<WordIds | undefined>;
+  /** The same ids by template, for names. */
   tables: Array<Table | undefined>;
   w: Float64Array;
 }
@@ -120,7 +131,7 @@ export class PageModel {
   label(blocks: Block[], shapes: Shape[], ctx: PageContext): Int32Array {
     const n = blocks.length;
     const em = new Float64Array(n * LABELS);
-    const { w, tables } = ctx.html ? this.html : this.text;
+    const { w, numAt, numLen, numIds, wordIds } = ctx.html ? this.html : this.text;
     const list = this.features;
     emitFeatures(blocks, shapes, ctx, list);
     const { start, template, value, words } = list;
@@ -139,21 +150,22 @@ export class PageModel {
       const last = start[i + 1] as number;
       for (let k = start[i] as number; k < last; k++) {
         const t = template[k] as number;
-        let id: number;
+        let b: number;
         if (t & WORD) {
-          const table = tables[t ^ WORD];
+          const table = wordIds[t ^ WORD];
           if (table === undefined) continue;
-          id = table.wordIds.get(words[value[k] as number] as string);
+          const id = table.get(words[value[k] as number] as string);
+          if (id < 0) continue;
+          b = id * LABELS;
         } else {
-          const table = tables[t];
-          if (table === undefined) continue;
           const v = value[k] as number;
-          const nums = table.nums;
-          // `| 0`: a value with no slot reads undefined, which the ids' Int32Array made 0
-          id = v >= -1 && v + 1 < nums.length ? (nums[v + 1] as number) | 0 : -1;
+          // a template with no numbers has no slots (numLen 0)
+          if (!(v >= -1 && v + 1 < (numLen[t] as number))) continue;
+          // `| 0`: a value with no slot (not a whole number) reads undefined, which the Int32Array made 0
+          const id = (numIds[(numAt[t] as number) + v + 1] as number) | 0;
+          if (id < 0) continue;
+          b = id * LABELS;
         }
-        if (id < 0) continue;
-        const b = id * LABELS;
         e0 += w[b] as number;
         e1 += w[b + 1] as number;
         e2 += w[b + 2] as number;
@@ -215,8 +227,6 @@ function idOf(tables: Array<Table | undefined>, t: number, value: number | strin
   return table.words.get(value) ?? -1;
 }
 
-const EMPTY_WORDS = new WordIds(new Map());
-
 /** Gathers a view's features (a template's value may stand for several stored rows, summed) and lays out its tables. */
 class ViewBuilder {
   private readonly ids = new Map<number, Map<number | string, number[]>>();
@@ -238,9 +248,10 @@ class ViewBuilder {
     const w = new Float64Array(count * LABELS);
     const row = new Float64Array(LABELS);
     const tables: Array<Table | undefined> = [];
+    const wordIds: Array<WordIds | undefined> = [];
     let next = 0;
     for (const [t, values] of this.ids) {
-      const table: Table = { nums: new Int32Array(0), words: new Map(), wordIds: EMPTY_WORDS };
+      const table: Table = { nums: new Int32Array(0), words: new Map() };
       tables[t] = table;
       let max = -1;
       for (const v of values.keys()) if (typeof v === "number" && v > max) max = v;
@@ -256,9 +267,24 @@ class ViewBuilder {
           if (v >= -1) table.nums[v + 1] = id;
         } else table.words.set(v, id);
       }
-      table.wordIds = new WordIds(table.words);
+      wordIds[t] = new WordIds(table.words);
     }
-    return { tables, w };
+    // all templates' number ids in one array
+    const templates = TEMPLATE_NAMES.length;
+    const numAt = new Int32Array(templates);
+    const numLen = new Int32Array(templates);
+    let slots = 0;
+    for (const table of tables) if (table) slots += table.nums.length;
+    const numIds = new Int32Array(slots);
+    let at = 0;
+    tables.forEach((table, t) => {
+      if (!table) return;
+      numAt[t] = at;
+      numLen[t] = table.nums.length;
+      numIds.set(table.nums, at);
+      at += table.nums.length;
+    });
+    return { numAt, numLen, numIds, wordIds, tables, w };
   }
 }
 
