@@ -24,16 +24,32 @@ export function identifyLanguage(text: string, maxWindows = 5): Language {
   if (t.length < MIN_CHARS) return { code: "und", confidence: 0 };
   const n = Math.max(1, Math.min(maxWindows, Math.ceil(t.length / WINDOW)));
   const step = n > 1 ? (t.length - WINDOW) / (n - 1) : 0;
-  const sum = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const from = Math.round(i * step);
-    for (const [code, s] of Object.entries(detector.detect(t.slice(from, from + WINDOW)).getScores()))
-      sum.set(code, (sum.get(code) ?? 0) + s / n);
+  // one window (the reader's sample): its scores are the sums, taken as they come (s / 1 is s)
+  let scores: Record<string, number>;
+  if (n === 1) scores = detector.detect(t.slice(0, WINDOW)).getScores();
+  else {
+    scores = {};
+    for (let i = 0; i < n; i++) {
+      const from = Math.round(i * step);
+      for (const [code, s] of Object.entries(detector.detect(t.slice(from, from + WINDOW)).getScores()))
+        scores[code] = (scores[code] ?? 0) + s / n;
+    }
   }
-  const ranked = [...sum].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const first = ranked[0];
-  if (!first) return { code: "und", confidence: 0 };
+  // the best two, higher score first, the earlier code of two as high: a scan, not a sort of all
+  let first: string | undefined;
+  let second: string | undefined;
+  const above = (a: string, b: string | undefined) =>
+    b === undefined || (scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b);
+  for (const code in scores) {
+    if (above(code, first)) {
+      second = first;
+      first = code;
+    } else if (above(code, second)) second = code;
+  }
+  if (first === undefined) return { code: "und", confidence: 0 };
+  const best = scores[first] as number;
+  const next = second === undefined ? 0 : (scores[second] as number);
   // eld's scores cluster between 0.7 and 0.85: the margin over the runner-up says more than the score
-  const confidence = clamp01((first[1] - 0.6) / 0.2) * clamp01((first[1] - (ranked[1]?.[1] ?? 0)) / 0.15);
-  return { code: first[0], confidence: Math.round(confidence * 1000) / 1000 };
+  const confidence = clamp01((best - 0.6) / 0.2) * clamp01((best - next) / 0.15);
+  return { code: first, confidence: Math.round(confidence * 1000) / 1000 };
 }
