@@ -5,7 +5,7 @@ import { identifyLanguage, type Language } from "./language.js";
 import { lineKey } from "./line-key.js";
 import type { Block } from "./lines.js";
 import { type PageModel, pageModel } from "./model.js";
-import { shapesOf } from "./shape.js";
+import { type Shape, shapesOf } from "./shape.js";
 import { parseSourceLines } from "./source-line.js";
 import { stopWords } from "./stopwords.js";
 
@@ -60,11 +60,14 @@ const REASONS: Record<number, string> = {
   [Label.relatedSource]: "source metadata",
 };
 
+/** The reader's shape objects, written over page after page (no page's shapes outlive its reading). */
+const shapePool: Shape[] = [];
+
 /** Labels every block of a page with the page model and cuts the page into documents where the labels say. */
 export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading {
   // the stop words follow the page's language, read from its longest lines (documents get their own later)
   const language = opts.language ?? identifyLanguage(sampleText(blocks), 1);
-  const shapes = shapesOf(blocks, stopWords(language.code));
+  const shapes = shapesOf(blocks, stopWords(language.code), shapePool);
   const ctx = pageContext(blocks);
   const keys = blocks.map((b) => (b.text.length <= MAX_REMEMBERED_CHARS ? lineKey(b.text) : ""));
   if (opts.seen) {

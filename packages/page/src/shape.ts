@@ -133,15 +133,36 @@ function keysOf(stopWords: Set<string>): StopKeys {
 
 /** One pass over the text: words, stop words, capitals, digits, punctuation. */
 export function shapeOf(text: string, stopWords: Set<string>): Shape {
-  return shapeWith(text, stopWords, keysOf(stopWords));
+  return shapeWith(text, stopWords, keysOf(stopWords), blankShape());
 }
+
+const blankShape = (): Shape => ({
+  chars: 0,
+  words: 0,
+  stops: 0,
+  capitalised: 0,
+  upper: 0,
+  letters: 0,
+  digits: 0,
+  commas: 0,
+  sentence: false,
+  lastChar: "",
+  firstChar: "",
+  bullet: false,
+  longestWord: 0,
+  prose: false,
+  firstWord: "",
+  lastWord: "",
+  shortWords: NO_WORDS,
+});
 
 /** A long block's shortWords: none, one array for all. */
 const NO_WORDS: string[] = [];
 /** Start and end of the words kept (the first four), sliced once the scan knows which it needs. */
 const KEPT = new Int32Array(8);
 
-function shapeWith(text: string, stopWords: Set<string>, stopKeySet: StopKeys): Shape {
+/** The shape of a text, written into `s`. */
+function shapeWith(text: string, stopWords: Set<string>, stopKeySet: StopKeys, s: Shape): Shape {
   const n = text.length;
   let words = 0;
   let stops = 0;
@@ -239,29 +260,42 @@ function shapeWith(text: string, stopWords: Set<string>, stopKeySet: StopKeys): 
     last === 0x2026 || (last === 46 && text.charCodeAt(end - 1) === 46 && text.charCodeAt(end - 2) === 46);
   const sentence = end >= 0 && STOPS.has(last) && !ellipsis;
   const stopShare = words > 0 ? stops / words : 0;
-  return {
-    chars: n,
-    words,
-    stops,
-    capitalised,
-    upper,
-    letters,
-    digits,
-    commas,
-    sentence,
-    lastChar: text[n - 1] ?? "",
-    firstChar: text[0] ?? "",
-    bullet: mayBeBullet(text.charCodeAt(0)) && BULLET.test(text.slice(0, 5)),
-    longestWord,
-    // a long line without a closing stop is prose only when it is long: a headline has function words too
-    prose: words >= 8 && n >= 50 && (sentence || (stopShare >= 0.25 && words >= 20)),
-    firstWord,
-    lastWord,
-    shortWords,
-  };
+  s.chars = n;
+  s.words = words;
+  s.stops = stops;
+  s.capitalised = capitalised;
+  s.upper = upper;
+  s.letters = letters;
+  s.digits = digits;
+  s.commas = commas;
+  s.sentence = sentence;
+  s.lastChar = text[n - 1] ?? "";
+  s.firstChar = text[0] ?? "";
+  s.bullet = mayBeBullet(text.charCodeAt(0)) && BULLET.test(text.slice(0, 5));
+  s.longestWord = longestWord;
+  // a long line without a closing stop is prose only when it is long: a headline has function words too
+  s.prose = words >= 8 && n >= 50 && (sentence || (stopShare >= 0.25 && words >= 20));
+  s.firstWord = firstWord;
+  s.lastWord = lastWord;
+  s.shortWords = shortWords;
+  return s;
 }
 
-export function shapesOf(blocks: Block[], stopWords: Set<string>): Shape[] {
+/**
+ * The shapes of a page's blocks. With `pool`, the shapes are its objects, written over (and it grows to the
+ * page): the reader's page of short lines made a shape object a line, a sixth of its shapes' time, and garbage.
+ * Such shapes are good until the pool's next page.
+ */
+export function shapesOf(blocks: Block[], stopWords: Set<string>, pool?: Shape[]): Shape[] {
   const keys = keysOf(stopWords);
-  return blocks.map((b) => shapeWith(b.text, stopWords, keys));
+  const out = new Array<Shape>(blocks.length);
+  for (let i = 0; i < blocks.length; i++) {
+    let s: Shape;
+    if (pool) {
+      s = pool[i] ?? blankShape();
+      pool[i] = s;
+    } else s = blankShape();
+    out[i] = shapeWith((blocks[i] as Block).text, stopWords, keys, s);
+  }
+  return out;
 }
