@@ -96,6 +96,8 @@ export class PageModel {
   private readonly t: Float64Array;
   /** A page's features while it is labelled, kept between pages. */
   private readonly features = new FeatureList();
+  /** A page's emission scores, kept between pages (every block's nine are written before they are read). */
+  private em = new Float64Array(256 * LABELS);
 
   constructor(stored: StoredPageModel) {
     // label() adds the nine labels' weights written out, one statement each
@@ -130,7 +132,8 @@ export class PageModel {
   /** The best labels of a page's blocks. */
   label(blocks: Block[], shapes: Shape[], ctx: PageContext): Int32Array {
     const n = blocks.length;
-    const em = new Float64Array(n * LABELS);
+    if (this.em.length < n * LABELS) this.em = new Float64Array(2 * n * LABELS);
+    const em = this.em;
     const { w, numAt, numLen, numIds, wordIds } = ctx.html ? this.html : this.text;
     const list = this.features;
     emitFeatures(blocks, shapes, ctx, list);

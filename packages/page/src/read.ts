@@ -69,7 +69,15 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   const language = opts.language ?? identifyLanguage(sampleText(blocks), 1);
   const shapes = shapesOf(blocks, stopWords(language.code), shapePool);
   const ctx = pageContext(blocks);
-  const keys = blocks.map((b) => (b.text.length <= MAX_REMEMBERED_CHARS ? lineKey(b.text) : ""));
+  // each block's key, and the page's distinct keys in order, in one pass
+  const keys = new Array<string>(blocks.length);
+  const distinct = new Set<string>();
+  for (let i = 0; i < blocks.length; i++) {
+    const text = (blocks[i] as Block).text;
+    const key = text.length <= MAX_REMEMBERED_CHARS ? lineKey(text) : "";
+    keys[i] = key;
+    if (key) distinct.add(key);
+  }
   if (opts.seen) {
     const seen = opts.seen;
     ctx.seen = keys.map((k) => (k ? (seen.get(k) ?? 0) : 0));
@@ -93,7 +101,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
       const n = ctx.seen[r.block] ?? 0;
       if (n > 0) r.reason = `${r.reason} (seen on ${n} earlier page${n > 1 ? "s" : ""} of this source)`;
     }
-  return { blocks, labels, documents, removed, language, keys: [...new Set(keys.filter(Boolean))], fellBack };
+  return { blocks, labels, documents, removed, language, keys: [...distinct], fellBack };
 }
 
 /** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
@@ -150,10 +158,11 @@ function sampleText(blocks: Block[]): string {
     picked.push(i);
     chars += len;
   }
+  // joined by a space, not a line break: identifyLanguage collapses white space alike, and skips a text with none to collapse
   return picked
     .sort((a, b) => a - b)
     .map((i) => (blocks[i] as Block).text.slice(0, 1000))
-    .join("\n");
+    .join(" ");
 }
 
 function documentsOf(
