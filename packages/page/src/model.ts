@@ -161,11 +161,12 @@ export class PageModel {
           if (id < 0) continue;
           b = id * LABELS;
         } else {
-          const v = value[k] as number;
+          // read as an int32: every value is a whole number (a bucket, a count, a rounded share), and
+          // integer sums index the arrays with no check for a fraction
+          const v = (value[k] as number) | 0;
           // a template with no numbers has no slots (numLen 0)
           if (!(v >= -1 && v + 1 < (numLen[t] as number))) continue;
-          // `| 0`: a value with no slot (not a whole number) reads undefined, which the Int32Array made 0
-          const id = (numIds[(numAt[t] as number) + v + 1] as number) | 0;
+          const id = numIds[(numAt[t] as number) + v + 1] as number;
           if (id < 0) continue;
           b = id * LABELS;
         }
