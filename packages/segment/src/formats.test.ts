@@ -94,7 +94,7 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
     expect(paras(main)).toEqual(story.map(visible).map((p) => p.replace("&ldquo;", "“").replace("&rdquo;", "”")));
     expect(main?.text).not.toContain("Politics");
     expect(main?.warnings.join(" ")).toMatch(/no article.*markup rules/);
-    // a flattened page has no markup to fall back on: nothing read as text is refused, saying why
+    // a flattened page has no markup to fall back on: read by the same model, it is refused, saying why
     const flat = new TextEncoder().encode(story.map(visible).join("\n\n"));
     await expect(
       segmentFile({ file: fileMeta("page.txt", "text/plain", flat.length), bytes: flat }, { model: blind }),
