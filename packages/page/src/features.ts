@@ -16,7 +16,9 @@ export class FeatureList {
   /** Per feature: its template (`| WORD` for a word), and its value (a number, or the word's index in `words`). */
   template = new Int32Array(1024);
   value = new Float64Array(1024);
+  /** The page's words (`wordCount` of them; the array keeps its room from page to page, and the words past it are stale). */
   words: string[] = [];
+  wordCount = 0;
   count = 0;
   /** Where the current block's reserved room ends. */
   private limit = 0;
@@ -26,7 +28,7 @@ export class FeatureList {
     if (this.start.length < n + 1) this.start = new Int32Array(n + 1);
     this.count = 0;
     this.limit = 0;
-    this.words.length = 0;
+    this.wordCount = 0;
   }
 
   /** The features that follow are block i's; `room` more may be added without a check (see `add`). */
@@ -70,7 +72,9 @@ export class FeatureList {
   word(template: number, word: string): void {
     const k = this.count++;
     this.template[k] = template | WORD;
-    this.value[k] = this.words.push(word) - 1;
+    const at = this.wordCount++;
+    this.words[at] = word;
+    this.value[k] = at;
   }
 }
 
@@ -227,9 +231,43 @@ const NEIGHBOUR_TEMPLATES = NEIGHBOURS.map(([, tag], k) =>
 
 const CORES = CORE_NAMES.length;
 
-/** The core values of every block, CORES a block in one array. */
-function coreValues(shapes: Shape[], ends: Int8Array): Int32Array {
-  const out = new Int32Array(shapes.length * CORES);
+/**
+ * emitFeatures' arrays of a page, kept from page to page and grown to the largest (each entry it reads is
+ * written first, on each page): made a page, they were a tenth of a text pass's garbage.
+ */
+class Scratch {
+  size = -1;
+  ends = new Int8Array(0);
+  cores = new Int32Array(0);
+  proseBefore = new Float64Array(0);
+  proseCount = new Int32Array(0);
+  when = new Int8Array(0);
+  meta = new Int8Array(0);
+  shortRun = new Int32Array(0);
+  bulletRun = new Int32Array(0);
+  rankOf = new Int32Array(0);
+
+  /** Room for a page of n blocks. */
+  fit(n: number): this {
+    if (n <= this.size) return this;
+    const m = Math.max(64, 2 * n);
+    this.size = m;
+    this.ends = new Int8Array(m);
+    this.cores = new Int32Array(m * CORES);
+    this.proseBefore = new Float64Array(m + 1);
+    this.proseCount = new Int32Array(m + 1);
+    this.when = new Int8Array(m);
+    this.meta = new Int8Array(m);
+    this.shortRun = new Int32Array(m);
+    this.bulletRun = new Int32Array(m);
+    this.rankOf = new Int32Array(m);
+    return this;
+  }
+}
+const scratch = new Scratch();
+
+/** The core values of every block, CORES a block, into `out`. */
+function coreValues(shapes: Shape[], ends: Int8Array, out: Int32Array): Int32Array {
   for (let i = 0; i < shapes.length; i++) {
     const s = shapes[i] as Shape;
     const words = logBucket(s.words);
@@ -274,15 +312,18 @@ const MAX_FIXED_FEATURES = 96;
 export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext, out: FeatureList): void {
   const n = blocks.length;
   out.reset(n);
+  const room = scratch.fit(n);
   // a loop, not Int8Array.from(shapes, endClass): that went through the iterator protocol, a seventh of this function
-  const ends = new Int8Array(shapes.length);
+  const ends = room.ends;
   for (let i = 0; i < shapes.length; i++) ends[i] = endClass(shapes[i] as Shape);
-  const cores = coreValues(shapes, ends);
+  const cores = coreValues(shapes, ends, room.cores);
   // prose mass before each block, to place it relative to the article
   let proseTotal = 0;
   for (const s of shapes) if (s.prose) proseTotal += s.chars;
-  const proseBefore = new Float64Array(n + 1);
-  const proseCount = new Int32Array(n + 1);
+  const proseBefore = room.proseBefore;
+  const proseCount = room.proseCount;
+  proseBefore[0] = 0;
+  proseCount[0] = 0;
   for (let i = 0; i < n; i++) {
     const s = shapes[i] as Shape;
     proseBefore[i + 1] = (proseBefore[i] as number) + (s.prose ? s.chars : 0);
@@ -291,7 +332,7 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   // prose blocks in a window around a block (prefix sums keep it linear)
   const window = (i: number, r: number) =>
     (proseCount[Math.min(n, i + r + 1)] as number) - (proseCount[Math.max(0, i - r)] as number);
-  const runs = proseRuns(shapes);
+  const runs = proseRuns(shapes, room.rankOf);
   // what kind of page it is: a document with a few short lines, or a web page full of them
   let shortLines = 0;
   let maxChars = 1;
@@ -309,7 +350,7 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     return false;
   };
   // ages, dates and times of short lines, each pattern run once a block: the meta flags and the features both ask
-  const when = new Int8Array(n);
+  const when = room.when;
   for (let i = 0; i < n; i++) {
     const s = shapes[i] as Shape;
     const t = (blocks[i] as Block).text;
@@ -323,7 +364,7 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
   }
   // which blocks say when or where an item is from (an age, a date, a repeated site name): what stands
   // next to them is an item's headline or text more often than an article's
-  const meta = new Int8Array(n);
+  const meta = room.meta;
   for (let i = 0; i < n; i++) {
     const s = shapes[i] as Shape;
     let m = 0;
@@ -331,8 +372,8 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     if (nearRepeat(i)) m |= 2;
     meta[i] = m;
   }
-  const shortRun = runLengths(shapes, (s) => !s.prose && s.words <= 6);
-  const bulletRun = runLengths(shapes, (s) => s.bullet);
+  const shortRun = runLengths(shapes, (s) => !s.prose && s.words <= 6, room.shortRun);
+  const bulletRun = runLengths(shapes, (s) => s.bullet, room.bulletRun);
   for (let i = 0; i < n; i++) {
     const b = blocks[i] as Block;
     const s = shapes[i] as Shape;
@@ -443,7 +484,7 @@ interface Run {
 }
 
 /** Runs of prose blocks with at most two other blocks between neighbours: candidate articles, largest first. */
-function proseRuns(shapes: Shape[]): { runs: Run[]; rankOf: Int32Array; total: number } {
+function proseRuns(shapes: Shape[], rankOf: Int32Array): { runs: Run[]; rankOf: Int32Array; total: number } {
   const runs: Run[] = [];
   let cur: Run | null = null;
   shapes.forEach((s, i) => {
@@ -458,7 +499,7 @@ function proseRuns(shapes: Shape[]): { runs: Run[]; rankOf: Int32Array; total: n
   });
   runs.sort((a, b) => b.mass - a.mass || a.first - b.first);
   // each block's run, by rank (-1 outside every run): one pass, not a search per block
-  const rankOf = new Int32Array(shapes.length).fill(-1);
+  rankOf.fill(-1, 0, shapes.length);
   runs.forEach((r, rank) => {
     rankOf.fill(rank, r.first, r.last + 1);
   });
@@ -485,9 +526,9 @@ function runFeatures({ runs, rankOf, total }: ReturnType<typeof proseRuns>, i: n
   else if (i > top.last) out.add(T.run_after, logBucket(i - top.last));
 }
 
-/** Per block: the length of the run of consecutive blocks that pass `test` around it (0 when it fails). */
-function runLengths(shapes: Shape[], test: (s: Shape) => boolean): Int32Array {
-  const out = new Int32Array(shapes.length);
+/** Per block: the length of the run of consecutive blocks that pass `test` around it (0 when it fails), into `out`. */
+function runLengths(shapes: Shape[], test: (s: Shape) => boolean, out: Int32Array): Int32Array {
+  out.fill(0, 0, shapes.length);
   let i = 0;
   while (i < shapes.length) {
     if (!test(shapes[i] as Shape)) {

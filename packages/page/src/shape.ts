@@ -244,9 +244,10 @@ function shapeWith(text: string, stopWords: Set<string>, stopKeySet: StopKeys, s
   let lastWord = "";
   if (words <= 4 && kept > 0) {
     // every word kept is a short block's word: the first and last are among them
-    shortWords = [];
+    // an array of its size: pushed into, one grew room for 17 words (a tenth of a text pass's garbage)
+    shortWords = new Array<string>(kept);
     for (let q = 0; q < kept; q++)
-      shortWords.push(text.slice(KEPT[2 * q] as number, KEPT[2 * q + 1] as number).toLowerCase());
+      shortWords[q] = text.slice(KEPT[2 * q] as number, KEPT[2 * q + 1] as number).toLowerCase();
     firstWord = shortWords[0] as string;
     lastWord = shortWords[kept - 1] as string;
   } else if (firstStart >= 0) {
