@@ -445,8 +445,12 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     out.add(T.e_n, (ends[i] as number) * 10 + (i + 1 < n ? (ends[i + 1] as number) : 9));
     out.add(T.e_p, (ends[i] as number) * 10 + (i > 0 ? (ends[i - 1] as number) : 9));
     // short lines: their words say what they are ("Share", "Comments", "Advertisement")
-    if (s.words > 0 && s.words <= 4) for (const w of s.shortWords) out.word(T.lw, w);
-    for (const m of b.markup) out.word(T.m, m);
+    // indexed loops: for-of over a text line's frozen markup made an iterator and a result object a line
+    const shortWords = s.shortWords;
+    if (s.words > 0 && s.words <= 4)
+      for (let q = 0; q < shortWords.length; q++) out.word(T.lw, shortWords[q] as string);
+    const markup = b.markup;
+    for (let q = 0; q < markup.length; q++) out.word(T.m, markup[q] as string);
     out.add(T.sr, logBucket(shortRun[i] as number));
     out.add(T.br, logBucket(bulletRun[i] as number));
     if (s.firstWord) out.word(T.first, s.firstWord);

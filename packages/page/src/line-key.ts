@@ -6,24 +6,40 @@ const NEEDS_GENERAL =
 
 /** The key a line is remembered under across pages: case, spacing and digits folded, hashed (safe as a KV key token). */
 export function lineKey(text: string): string {
+  lineKeyHalves(text);
+  return keyName(KEY[0] as number, KEY[1] as number);
+}
+
+/**
+ * The two 32-bit halves of a line's key, into `KEY` (the key is `keyName` of them): a reader tells a page's
+ * keys apart by these and names each distinct one once, where a Set hashed a string a line.
+ */
+export const KEY = new Int32Array(2);
+
+export function lineKeyHalves(text: string): void {
   if (buffer.length < text.length) buffer = new Uint16Array(text.length * 2);
   // most lines (all plain ASCII chrome, most Cyrillic or accented Latin) lower unit by unit: folded into a buffer and hashed from it, with no string made
   const n = foldLowerCodes(text, buffer);
-  if (beyondAscii && NEEDS_GENERAL.test(text)) return hashString(foldAny(text));
-  if (n >= 0) return hashCodes(buffer, n);
-  return hashString(foldAscii(text));
+  if (beyondAscii && NEEDS_GENERAL.test(text)) hashString(foldAny(text));
+  else if (n >= 0) hashCodes(buffer, n);
+  else hashString(foldAscii(text));
 }
 
-function hashString(folded: string): string {
+/** A key by its halves: sixteen hex digits. */
+export function keyName(h1: number, h2: number): string {
+  return hex16(h1, h2);
+}
+
+function hashString(folded: string): void {
   if (buffer.length < folded.length) buffer = new Uint16Array(folded.length * 2);
   for (let i = 0; i < folded.length; i++) buffer[i] = folded.charCodeAt(i);
-  return hashCodes(buffer, folded.length);
+  hashCodes(buffer, folded.length);
 }
 
 let buffer = new Uint16Array(256);
 
 /** Two 32-bit FNV-1a-style hashes with different offsets: 64 bits, plenty for lines of one source. */
-function hashCodes(codes: Uint16Array, length: number): string {
+function hashCodes(codes: Uint16Array, length: number): void {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193 ^ length;
   for (let i = 0; i < length; i++) {
@@ -31,7 +47,8 @@ function hashCodes(codes: Uint16Array, length: number): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
-  return hex16(h1, h2);
+  KEY[0] = h1;
+  KEY[1] = h2;
 }
 
 /** Whether the last `foldLowerCodes` met a unit beyond ASCII (only such text can need the general way). */

@@ -2,7 +2,7 @@ import type { DocSource } from "@sift/contracts";
 import { pageContext } from "./features.js";
 import { Label } from "./labels.js";
 import { identifyLanguage, type Language } from "./language.js";
-import { lineKey } from "./line-key.js";
+import { KEY, keyName, lineKeyHalves } from "./line-key.js";
 import type { Block } from "./lines.js";
 import { type PageModel, pageModel } from "./model.js";
 import { type Shape, shapesOf } from "./shape.js";
@@ -60,6 +60,67 @@ const REASONS: Record<number, string> = {
   [Label.relatedSource]: "source metadata",
 };
 
+/**
+ * A page's line keys: told apart by their halves in an open-addressing table kept from page to page (a
+ * slot is the page's when its stamp is), each distinct key named once.
+ */
+class PageKeys {
+  private mask = -1;
+  private h1 = new Int32Array(0);
+  private h2 = new Int32Array(0);
+  private stamps = new Int32Array(0);
+  private names: string[] = [];
+  private stamp = 0;
+  /** Per block of the last page read, its key ("" for a block too long to remember). */
+  blockKeys: string[] = [];
+
+  /** The distinct keys of a page's blocks, in the order first met. */
+  read(blocks: Block[]): string[] {
+    const n = blocks.length;
+    // a new table for a larger page, and before the stamps could come round again
+    if (this.mask < 2 * n || this.stamp >= 0x3fffffff) {
+      let size = 64;
+      while (size < 4 * n) size *= 2;
+      this.mask = size - 1;
+      this.h1 = new Int32Array(size);
+      this.h2 = new Int32Array(size);
+      this.stamps = new Int32Array(size);
+      this.names = new Array<string>(size).fill("");
+      this.stamp = 0;
+    }
+    this.stamp++;
+    const distinct: string[] = [];
+    const blockKeys = this.blockKeys;
+    for (let i = 0; i < n; i++) {
+      const text = (blocks[i] as Block).text;
+      if (text.length > MAX_REMEMBERED_CHARS) {
+        blockKeys[i] = "";
+        continue;
+      }
+      lineKeyHalves(text);
+      const a = KEY[0] as number;
+      const b = KEY[1] as number;
+      let at = (a ^ (b >>> 7)) & this.mask;
+      for (;;) {
+        if (this.stamps[at] !== this.stamp) {
+          const name = keyName(a, b);
+          this.stamps[at] = this.stamp;
+          this.h1[at] = a;
+          this.h2[at] = b;
+          this.names[at] = name;
+          distinct.push(name);
+          break;
+        }
+        if (this.h1[at] === a && this.h2[at] === b) break;
+        at = (at + 1) & this.mask;
+      }
+      blockKeys[i] = this.names[at] as string;
+    }
+    return distinct;
+  }
+}
+const pageKeys = new PageKeys();
+
 /** The reader's shape objects, written over page after page (no page's shapes outlive its reading). */
 const shapePool: Shape[] = [];
 
@@ -69,18 +130,11 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   const language = opts.language ?? identifyLanguage(sampleText(blocks), 1);
   const shapes = shapesOf(blocks, stopWords(language.code), shapePool);
   const ctx = pageContext(blocks);
-  // each block's key, and the page's distinct keys in order, in one pass
-  const keys = new Array<string>(blocks.length);
-  const distinct = new Set<string>();
-  for (let i = 0; i < blocks.length; i++) {
-    const text = (blocks[i] as Block).text;
-    const key = text.length <= MAX_REMEMBERED_CHARS ? lineKey(text) : "";
-    keys[i] = key;
-    if (key) distinct.add(key);
-  }
+  // the page's distinct keys in order, each named once, and what the memory says of each block's
+  const distinct = pageKeys.read(blocks);
   if (opts.seen) {
     const seen = opts.seen;
-    ctx.seen = keys.map((k) => (k ? (seen.get(k) ?? 0) : 0));
+    ctx.seen = pageKeys.blockKeys.slice(0, blocks.length).map((k) => (k ? (seen.get(k) ?? 0) : 0));
   }
   const model = opts.model ?? pageModel();
   let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
@@ -101,7 +155,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
       const n = ctx.seen[r.block] ?? 0;
       if (n > 0) r.reason = `${r.reason} (seen on ${n} earlier page${n > 1 ? "s" : ""} of this source)`;
     }
-  return { blocks, labels, documents, removed, language, keys: [...distinct], fellBack };
+  return { blocks, labels, documents, removed, language, keys: distinct, fellBack };
 }
 
 /** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
