@@ -1,6 +1,6 @@
 import type { DocSource } from "@sift/contracts";
 import type { Element } from "domhandler";
-import { analyseHtml, type HtmlAnalysis } from "./html.js";
+import { analyseHtml, type DomBlock, type HtmlAnalysis } from "./html.js";
 import { Label } from "./labels.js";
 import type { Block } from "./lines.js";
 import { isSpace } from "./space.js";
@@ -44,13 +44,22 @@ function classTokens(el: Element): string[] {
   return out;
 }
 
-/** What an element says of the blocks below it, worked out once per element. */
-interface ElementInfo {
-  region: string | null;
+/** What an element's class and id say, worked out once per distinct `class id` string of a page. */
+interface NameInfo {
   named: boolean;
   chromeName: boolean;
   contentName: boolean;
+  /** Its class tokens as features (`ct=` + token). */
   tokens: string[];
+}
+
+/** What an element says of the blocks below it, worked out once per element. */
+interface ElementInfo {
+  /** `tag=` + its name. */
+  tag: string;
+  /** Its region and role as features (`in=` + name), or null. */
+  region: string | null;
+  names: NameInfo;
   itemprop: boolean;
   role: string | null;
   /** Its container features, by how far above the block it is (1–4). */
@@ -61,38 +70,100 @@ const share = (x: number) => (x <= 0 ? 0 : x < 0.05 ? 1 : x < 0.15 ? 2 : x < 0.3
 const log2Bucket = (n: number) => (n <= 0 ? 0 : Math.min(12, Math.ceil(Math.log2(n + 1))));
 const parentOf = (el: Element): Element | null => (el.parent?.type === "tag" ? (el.parent as Element) : null);
 
-/** Markup features of every block: its element, the regions above it, the names of its containers, their share of the page, its link density, and the rule-based verdict. */
-function markupFeatures(a: HtmlAnalysis): string[][] {
-  let pageChars = 0;
-  for (const b of a.blocks) pageChars += b.text.length;
-  const infos = new Map<Element, ElementInfo>();
-  const info = (el: Element): ElementInfo => {
-    let x = infos.get(el);
+/**
+ * Feature names from small sets of values, made once: built per block they were most of the garbage of an
+ * HTML page's features (a template string each, for the same few dozen names).
+ */
+const numbered = (prefix: string, n: number) => Array.from({ length: n }, (_, k) => `${prefix}${k}`);
+const LD = numbered("ld=", 5);
+/** `lca:${k}`, `lca:${k}p${share}` and `lca:c${share}` for k 1–4 and shares 0–6. */
+const LCA = numbered("lca:", 5);
+const LCA_P = LCA.map((k) => numbered(`${k}p`, 7));
+const LCA_C = numbered("lca:c", 7);
+const TT_BEFORE = numbered("tt:before", 4);
+const TT_AFTER = numbered("tt:after", 7);
+const KP_BEFORE = numbered("kp:before", 5);
+const KP_AFTER = numbered("kp:after", 5);
+const IN_CHROME = ["in=chrome-name-near", "in=chrome-name"];
+const IN_CONTENT = ["in=content-name-near", "in=content-name"];
+/** Where a block stands to the prose parent (proseParentWhere's codes), as `pp:` features; then with `t`, then `o`. */
+const PP_WHERE = ["child", "deep2", "deep3", "before", "after", "between"];
+const PP = PP_WHERE.map((w) => [`pp:${w}`, `pp:${w}t`, `pp:${w}o`]);
+const PP_NONE = "pp:none";
+
+/** `hr=` features of the rules' reasons (a `class "…"` reason, whatever the class, is `hr=class`), made once a reason. */
+const reasonFeatures = new Map<string, string>();
+function reasonFeature(reason: string): string {
+  let f = reasonFeatures.get(reason);
+  if (f === undefined) {
+    f = `hr=${reason.replace(/^class .*/, "class")}`;
+    // reasons quote class names: a page of odd names must not grow the cache without end
+    if (reasonFeatures.size >= 4096) reasonFeatures.clear();
+    reasonFeatures.set(reason, f);
+  }
+  return f;
+}
+
+/** Markup features of the page's blocks, worked out once a page: the elements' and their names' information. */
+class MarkupFeatures {
+  private readonly infos = new Map<Element, ElementInfo>();
+  private readonly nameInfos = new Map<string, NameInfo>();
+  private readonly tags = new Map<string, string>();
+  private readonly a: HtmlAnalysis;
+  private readonly pageChars: number;
+  private readonly levels: Map<Element, number>;
+  private readonly regions: string[] = [];
+  private readonly tokens: string[] = [];
+
+  constructor(a: HtmlAnalysis) {
+    this.a = a;
+    let pageChars = 0;
+    for (const b of a.blocks) pageChars += b.text.length;
+    this.pageChars = pageChars;
+    this.levels = bestLevels(a.best);
+  }
+
+  private info(el: Element): ElementInfo {
+    let x = this.infos.get(el);
     if (!x) {
       const cls = `${el.attribs.class ?? ""} ${el.attribs.id ?? ""}`;
-      const named = cls.trim() !== "";
+      let names = this.nameInfos.get(cls);
+      if (!names) {
+        const named = cls.trim() !== "";
+        names = {
+          named,
+          chromeName: named && CHROME_NAME.test(cls),
+          contentName: named && CONTENT_NAME.test(cls),
+          tokens: named ? classTokens(el).map((t) => `ct=${t}`) : [],
+        };
+        this.nameInfos.set(cls, names);
+      }
+      let tag = this.tags.get(el.name);
+      if (tag === undefined) {
+        tag = `tag=${el.name}`;
+        this.tags.set(el.name, tag);
+      }
       x = {
-        region: REGIONS.has(el.name) ? el.name : null,
-        named,
-        chromeName: named && CHROME_NAME.test(cls),
-        contentName: named && CONTENT_NAME.test(cls),
-        tokens: named ? classTokens(el) : [],
+        tag,
+        region: REGIONS.has(el.name) ? `in=${el.name}` : null,
+        names,
         itemprop: el.attribs.itemprop === "articleBody",
-        role: el.attribs.role ? `role-${el.attribs.role.toLowerCase().slice(0, 16)}` : null,
+        role: el.attribs.role ? `in=role-${el.attribs.role.toLowerCase().slice(0, 16)}` : null,
         stats: [],
       };
-      infos.set(el, x);
+      this.infos.set(el, x);
     }
     return x;
-  };
-  const statsAt = (el: Element, level: number): string[] => {
-    const x = info(el);
+  }
+
+  private statsAt(el: Element, level: number): string[] {
+    const x = this.info(el);
     let out = x.stats[level];
     if (!out) {
-      const s = a.stats.get(el);
+      const s = this.a.stats.get(el);
       out = s
         ? [
-            `a${level}:ps=${share(s.chars / Math.max(1, pageChars))}`,
+            `a${level}:ps=${share(s.chars / Math.max(1, this.pageChars))}`,
             `a${level}:pr=${share(s.prose / Math.max(1, s.chars))}`,
             `a${level}:ld=${share(s.linkChars / Math.max(1, s.chars))}`,
             `a${level}:n=${log2Bucket(s.blocks)}`,
@@ -101,56 +172,73 @@ function markupFeatures(a: HtmlAnalysis): string[][] {
       x.stats[level] = out;
     }
     return out;
-  };
-  const best = a.best;
-  const levels = bestLevels(best);
-  return a.blocks.map((b, i) => {
+  }
+
+  /** Block i's features, onto `f`: its element, the regions above it, the names of its containers, their share of the page, its link density, and the rule-based verdict. */
+  block(i: number, f: string[]): void {
+    const a = this.a;
+    const b = a.blocks[i] as DomBlock;
     const v = a.verdicts[i];
-    const f: string[] = [`tag=${b.owner.name}`];
-    const regions = new Set<string>();
+    f.push(this.info(b.owner).tag);
+    // the regions and tokens in the order first seen, each once (arrays: a Set each a block was garbage)
+    const regions = this.regions;
+    const tokens = this.tokens;
+    regions.length = 0;
+    tokens.length = 0;
     let names = 0;
-    const tokens = new Set<string>();
     let el: Element | null = b.owner;
     for (let level = 0; el && level < MAX_LEVELS; level++) {
-      const x = info(el);
-      if (x.region) regions.add(x.region);
-      if (x.named) {
-        if (x.chromeName) regions.add(level < 3 ? "chrome-name-near" : "chrome-name");
-        if (x.contentName) regions.add(level < 3 ? "content-name-near" : "content-name");
-        if (names < 3) for (const t of x.tokens) if (tokens.size < MAX_TOKENS * 3) tokens.add(t);
+      const x = this.info(el);
+      if (x.region) addOnce(regions, x.region);
+      const n = x.names;
+      if (n.named) {
+        if (n.chromeName) addOnce(regions, IN_CHROME[level < 3 ? 0 : 1] as string);
+        if (n.contentName) addOnce(regions, IN_CONTENT[level < 3 ? 0 : 1] as string);
+        if (names < 3)
+          for (const t of n.tokens) if (tokens.length < MAX_TOKENS * 3 && !tokens.includes(t)) tokens.push(t);
         names++;
       }
-      if (x.itemprop) regions.add("itemprop-body");
-      if (x.role) regions.add(x.role);
+      if (x.itemprop) addOnce(regions, "in=itemprop-body");
+      if (x.role) addOnce(regions, x.role);
       el = parentOf(el);
     }
-    for (const r of regions) f.push(`in=${r}`);
-    for (const t of tokens) f.push(`ct=${t}`);
+    for (const r of regions) f.push(r);
+    for (const t of tokens) f.push(t);
     const chars = nonSpaceChars(b.text);
     const density = chars > 0 ? b.linkChars / chars : 0;
-    f.push(`ld=${density === 0 ? 0 : density < 0.25 ? 1 : density < 0.5 ? 2 : density < 0.9 ? 3 : 4}`);
+    f.push(LD[density === 0 ? 0 : density < 0.25 ? 1 : density < 0.5 ? 2 : density < 0.9 ? 3 : 4] as string);
     let up = parentOf(b.owner);
     for (let level = 1; up && level <= 4; level++) {
-      f.push(...statsAt(up, level));
+      for (const s of this.statsAt(up, level)) f.push(s);
       up = parentOf(up);
     }
+    const best = a.best;
     if (best) {
-      f.push(...lcaFeatures(b.owner, best, levels, a));
+      lcaFeatures(b.owner, best, this.levels, a, f);
       if (isBelow(b.owner, best)) f.push("best:inside");
-      else if (a.roots.some((r) => r !== best && (r === b.owner || isBelow(b.owner, r)))) f.push("best:sibling");
+      else if (isBelowSibling(b.owner, best, a.roots)) f.push("best:sibling");
       else if (isBelow(best, parentOf(b.owner) ?? b.owner)) f.push("best:near");
       else f.push("best:out");
     }
     if (v) {
       f.push(v.inMain ? "h=main" : "h=out");
-      if (v.reason) f.push(`hr=${v.reason.replace(/^class .*/, "class")}`);
+      if (v.reason) f.push(reasonFeature(v.reason));
       if (v.edge) f.push("h=edge");
       if (v.title) f.push("h=title");
       if (v.related) f.push("h=related");
       if (v.inMain && !v.reason && !v.edge && !v.title) f.push("h=kept");
     }
-    return f;
-  });
+  }
+}
+
+/** Whether an element is one of the containers kept beside the best one, or below one. */
+function isBelowSibling(owner: Element, best: Element, roots: Element[]): boolean {
+  for (const r of roots) if (r !== best && (r === owner || isBelow(owner, r))) return true;
+  return false;
+}
+
+function addOnce(list: string[], s: string): void {
+  if (!list.includes(s)) list.push(s);
 }
 
 /** `text.replace(/\s+/g, "").length`, counted without making the string (it was a string a block). */
@@ -176,21 +264,26 @@ function bestLevels(best: Element | null): Map<Element, number> {
  * is, and how much of its prose the container holds (text beside the container in a box that holds little
  * else is likely more of the article; a box that is the whole page says nothing).
  */
-function lcaFeatures(owner: Element, best: Element, levels: Map<Element, number>, a: HtmlAnalysis): string[] {
+function lcaFeatures(owner: Element, best: Element, levels: Map<Element, number>, a: HtmlAnalysis, f: string[]): void {
   let el: Element | null = owner;
   for (let d = 0; el && d < 40; d++) {
     const k = levels.get(el);
     if (k !== undefined) {
-      if (k === 0) return ["lca:0"];
+      if (k === 0) {
+        f.push("lca:0");
+        return;
+      }
       const s = a.stats.get(el);
       const bs = a.stats.get(best);
       const held = s && bs && s.prose > 0 ? bs.prose / s.prose : 1;
       const heldChars = s && bs && s.chars > 0 ? bs.chars / s.chars : 1;
-      return [`lca:${Math.min(4, k)}`, `lca:${Math.min(4, k)}p${share(held)}`, `lca:c${share(heldChars)}`];
+      const at = Math.min(4, k);
+      f.push(LCA[at] as string, (LCA_P[at] as string[])[share(held)] as string, LCA_C[share(heldChars)] as string);
+      return;
     }
     el = parentOf(el);
   }
-  return ["lca:none"];
+  f.push("lca:none");
 }
 
 /**
@@ -198,7 +291,7 @@ function lcaFeatures(owner: Element, best: Element, levels: Map<Element, number>
  * characters of prose paragraphs (an article's paragraphs are siblings; chrome inside the article sits in
  * boxes of its own, deeper down or beside them). One pass over the blocks and their few nearest ancestors.
  */
-function proseParentFeatures(a: HtmlAnalysis): string[][] {
+function proseParentWhere(a: HtmlAnalysis): { where: Int8Array; tag: string } | null {
   const mass = new Map<Element, number>();
   const ownerTag = new Map<string, number>();
   for (const b of a.blocks) {
@@ -222,31 +315,33 @@ function proseParentFeatures(a: HtmlAnalysis): string[][] {
       mostTag = m;
       tag = t;
     }
-  if (!parent) return a.blocks.map(() => ["pp:none"]);
+  if (!parent) return null;
   // blocks under the prose parent: the first and last, so a block can be placed before, inside or after them
-  const depth = a.blocks.map((b) => {
-    let el: Element | null = b.owner;
-    for (let d = 0; el && d < 8; d++) {
-      if (el === parent) return d;
-      el = parentOf(el);
-    }
-    return -1;
-  });
+  const n = a.blocks.length;
+  const depth = new Int8Array(n).fill(-1);
   let first = -1;
   let last = -1;
-  depth.forEach((d, i) => {
-    if (d > 0) {
+  for (let i = 0; i < n; i++) {
+    let el: Element | null = (a.blocks[i] as DomBlock).owner;
+    for (let d = 0; el && d < 8; d++) {
+      if (el === parent) {
+        depth[i] = d;
+        break;
+      }
+      el = parentOf(el);
+    }
+    if ((depth[i] as number) > 0) {
       if (first < 0) first = i;
       last = i;
     }
-  });
-  return a.blocks.map((b, i) => {
+  }
+  // PP_WHERE's codes: child, deep2, deep3, before, after, between
+  const where = new Int8Array(n);
+  for (let i = 0; i < n; i++) {
     const d = depth[i] as number;
-    const same = b.owner.name === tag ? "t" : "o";
-    const where =
-      d === 1 ? "child" : d > 1 ? `deep${Math.min(3, d)}` : i < first ? "before" : i > last ? "after" : "between";
-    return [`pp:${where}`, `pp:${where}${same}`];
-  });
+    where[i] = d === 1 ? 0 : d > 1 ? Math.min(3, d) - 1 : i < first ? 3 : i > last ? 4 : 5;
+  }
+  return { where, tag };
 }
 
 function isBelow(el: Element, above: Element): boolean {
@@ -270,7 +365,7 @@ export interface HtmlLayout {
 /** The blocks of an HTML page as the page model reads them. */
 export function htmlLayout(html: string): HtmlLayout {
   const analysis = analyseHtml(html);
-  const markup = markupFeatures(analysis);
+  const markup = new MarkupFeatures(analysis);
   // the first and last long paragraph the rules kept: what lies beyond them inside the container is its head or tail
   let firstProse = -1;
   let lastProse = -1;
@@ -281,37 +376,46 @@ export function htmlLayout(html: string): HtmlLayout {
       lastProse = i;
     }
   });
-  const pp = proseParentFeatures(analysis);
+  const pp = proseParentWhere(analysis);
   // the title: the rules' choice, else the first h1; the blocks between it and the first kept paragraph are its byline, lead and picture
   let titleAt = analysis.verdicts.findIndex((v) => v.title);
   if (titleAt < 0) titleAt = analysis.blocks.findIndex((b) => b.owner.name === "h1");
   const titleFeature = (i: number): string => {
     if (titleAt < 0) return "tt:none";
     if (i === titleAt) return "tt:is";
-    if (i < titleAt) return `tt:before${Math.min(3, titleAt - i)}`;
+    if (i < titleAt) return TT_BEFORE[Math.min(3, titleAt - i)] as string;
     if (firstProse >= 0 && i >= firstProse) return "tt:body";
-    return `tt:after${Math.min(6, i - titleAt)}`;
+    return TT_AFTER[Math.min(6, i - titleAt)] as string;
   };
-  const blocks: Block[] = analysis.blocks.map((b, i) => ({
-    text: b.text,
-    start: b.srcStart,
-    end: b.srcEnd,
-    gapBefore: 0,
-    gapAfter: 0,
-    indent: 0,
-    markup: [
-      ...(markup[i] as string[]),
-      ...(pp[i] as string[]),
+  // a block's features are gathered in one list, then copied out at their size: one array a block
+  const f: string[] = [];
+  const blocks: Block[] = analysis.blocks.map((b, i) => {
+    f.length = 0;
+    markup.block(i, f);
+    if (pp) {
+      const w = PP[pp.where[i] as number] as string[];
+      f.push(w[0] as string, w[b.owner.name === pp.tag ? 1 : 2] as string);
+    } else f.push(PP_NONE);
+    f.push(
       titleFeature(i),
       firstProse < 0
         ? "kp:none"
         : i < firstProse
-          ? `kp:before${Math.min(4, firstProse - i)}`
+          ? (KP_BEFORE[Math.min(4, firstProse - i)] as string)
           : i > lastProse
-            ? `kp:after${Math.min(4, i - lastProse)}`
+            ? (KP_AFTER[Math.min(4, i - lastProse)] as string)
             : "kp:inside",
-    ],
-  }));
+    );
+    return {
+      text: b.text,
+      start: b.srcStart,
+      end: b.srcEnd,
+      gapBefore: 0,
+      gapAfter: 0,
+      indent: 0,
+      markup: f.slice(),
+    };
+  });
   let declaredLanguage: string | undefined;
   for (const n of analysis.doc.children) {
     if (n.type === "tag" && (n as Element).name === "html") {
