@@ -20,7 +20,7 @@ import {
   type WorkPool,
   withNameFallback,
 } from "@sift/runtime";
-import { sniffMediaType } from "@sift/segment";
+import { INLINE_MEDIA_TYPES, sniffMediaType } from "@sift/segment";
 import { entityModelFor } from "@sift/tag";
 
 export interface InProcessPipeline {
@@ -42,13 +42,17 @@ const TASKS = ["@sift/segment/tasks", "@sift/clean/tasks", "@sift/tag/tasks"].ma
 
 /**
  * The four stages with no broker: the same stage functions the services run, in the same kind of worker
- * pool (a time budget and a heap cap per file or document), so one hostile file fails alone here too.
+ * pool (a time budget and a heap cap per file or document), so one hostile file fails alone here too. As in
+ * the services, a small unit (a text, Markdown or HTML file, a document, of up to WORK_INLINE_MAX_BYTES) runs
+ * in this process: linear work with nothing to inflate, for which the hop to the worker and back cost more
+ * than the work.
  */
 export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
   const env = o.env ?? {};
   const work = loadConfig(WorkEnv, env);
   const limits = doorLimits(loadConfig(LimitsEnv, env));
   const lines = o.lines ?? createInMemoryLineMemory();
+  const inlineMax = work.WORK_INLINE_MAX_BYTES;
   // one unit of work at a time, so one worker, started now: it loads the stages while the first file is read
   const pool: WorkPool = createWorkPool({
     modules: TASKS,
@@ -56,6 +60,7 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
     timeoutMs: work.WORK_TIMEOUT_MS,
     memoryMb: work.WORK_MEMORY_MB,
     warm: 1,
+    inline: inlineMax > 0,
   });
   return {
     ready: () => pool.ready(),
@@ -72,15 +77,26 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
       const segmented = await pool.run<SegmentedDocument[]>(
         "segment",
         { file, bytes, limits },
-        { label: meta.name, deps: { seen: async (source: string) => lines.seen(source), record: lines.record } },
+        {
+          label: meta.name,
+          deps: { seen: async (source: string) => lines.seen(source), record: lines.record },
+          inline: bytes.length <= inlineMax && INLINE_MEDIA_TYPES.has(file.mediaType),
+        },
       );
       const tagged: TaggedDocument[] = [];
       for (const doc of segmented) {
         const label = `doc ${doc.index} of ${meta.name}`;
-        const cleaned = await pool.run<CleanedDocument>("clean", { doc }, { label });
+        const cleaned = await pool.run<CleanedDocument>(
+          "clean",
+          { doc },
+          { label, inline: doc.text.length <= inlineMax },
+        );
         const gate = entityModelFor(cleaned);
         const found = gate.run
-          ? await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, { label })
+          ? await pool.run<Pick<TaggedDocument, "entities" | "entityIndex">>("entities", cleaned.text, {
+              label,
+              inline: cleaned.text.length <= inlineMax,
+            })
           : { entities: [], entityIndex: [], warnings: [...cleaned.warnings, gate.warning] };
         tagged.push({ ...cleaned, ...found });
       }

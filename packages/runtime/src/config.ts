@@ -69,12 +69,6 @@ export const BaseEnv = z.object({
   /** Set by `pnpm start` for its children: stop when the supervisor's IPC channel closes. */
   SIFT_SUPERVISED: z.stringbool().default(false),
   ...workShape(),
-  /** Units up to this size (a text file's bytes, a document's characters) run in the service itself; 0: none. */
-  WORK_INLINE_MAX_BYTES: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(256 * 1024),
 });
 export type BaseConfig = z.infer<typeof BaseEnv>;
 
@@ -86,6 +80,12 @@ function workShape() {
     WORK_MEMORY_MB: z.coerce.number().int().min(64).default(512),
     /** Worker processes of one replica: each unit of work runs in one; more in flight wait for a free one. */
     WORK_PROCESSES: z.coerce.number().int().positive().default(2),
+    /** Units up to this size (a text file's bytes, a document's characters) run in the process itself; 0: none. */
+    WORK_INLINE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(256 * 1024),
   };
 }
 

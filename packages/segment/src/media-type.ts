@@ -1,5 +1,11 @@
 export const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
+/**
+ * Media types read in linear time from the bytes alone, with nothing to inflate: a small file of one of them may be
+ * read without a worker (PDF and Word files are containers: always a worker).
+ */
+export const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set(["text/plain", "text/markdown", "text/html"]);
+
 /** Media type from the first bytes, falling back on the extension for formats that share a container. */
 export function sniffMediaType(bytes: Uint8Array, name: string): string {
   const ext = name.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? "";

@@ -18,6 +18,7 @@ import {
   runStage,
   startService,
 } from "@sift/runtime";
+import { INLINE_MEDIA_TYPES } from "@sift/segment";
 import { z } from "zod";
 import { createKvLineMemory } from "./line-memory.js";
 
@@ -25,9 +26,6 @@ const SegmenterEnv = LimitsEnv.extend({
   /** Pages of one source the line memory keeps (the latest); older ones are forgotten. */
   SIFT_LINES_MAX_PAGES: z.coerce.number().int().positive().default(500),
 });
-
-/** Media types read in linear time from the bytes alone (PDF and Word files are containers: always a worker). */
-const INLINE_TYPES = new Set(["text/plain", "text/markdown", "text/html"]);
 
 async function main() {
   const svc = await startService({ service: "segmenter", env: process.env, schema: SegmenterEnv });
@@ -51,7 +49,7 @@ async function main() {
       // a file is read in a worker: one that loops or eats memory fails alone, and this process stays responsive;
       // a small text, Markdown or HTML file is read here (linear, no container to inflate): no hop to a worker and back;
       // the line memory (KV) stays here and the worker asks for it
-      const inline = bytes.length <= svc.config.WORK_INLINE_MAX_BYTES && INLINE_TYPES.has(m.file.mediaType);
+      const inline = bytes.length <= svc.config.WORK_INLINE_MAX_BYTES && INLINE_MEDIA_TYPES.has(m.file.mediaType);
       const docs = await pool.run<SegmentedDocument[]>(
         "segment",
         { file: m.file, bytes, limits },
