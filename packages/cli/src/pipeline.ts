@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   buildOutputFile,
@@ -19,6 +20,7 @@ import {
   WorkEnv,
   type WorkPool,
   withNameFallback,
+  writeAtomic,
 } from "@sift/runtime";
 import { INLINE_MEDIA_TYPES, sniffMediaType } from "@sift/segment";
 import { entityModelFor } from "@sift/tag";
@@ -108,24 +110,40 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
   };
 }
 
+/** Output folders made by this process: a folder is made once, not once a file. */
+const madeDirs = new Set<string>();
+
 /**
  * Writes `<dir>/<name>.json` atomically (temp file + rename), named as the sink names outputs; a name the file
  * system refuses becomes the file id.
  */
 export async function writeOutput(dir: string, output: OutputFile): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  if (!madeDirs.has(dir)) {
+    await mkdir(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const text = `${JSON.stringify(output, null, 2)}\n`;
   const write = async (name: string) => {
     const target = join(dir, name);
-    const tmp = `${target}.${process.pid}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(output, null, 2)}\n`);
-    await rename(tmp, target);
+    try {
+      await writeAtomic(target, text);
+    } catch (err) {
+      // the folder went away during the run: made again, once
+      if ((err as { code?: unknown }).code !== "ENOENT") throw err;
+      await mkdir(dir, { recursive: true });
+      await writeAtomic(target, text);
+    }
     return target;
   };
   return withNameFallback(await outputName(dir, output.file), `${output.file.fileId}.json`, write);
 }
 
+/** Files up to this size are read without a trip through libuv's thread pool (which cost more than the read). */
+const SYNC_READ_MAX = 1024 * 1024;
+
 export async function processPath(pipeline: InProcessPipeline, path: string, outDir: string): Promise<string> {
-  const [bytes, st] = await Promise.all([readFile(path), stat(path)]);
+  const st = statSync(path);
+  const bytes = st.size <= SYNC_READ_MAX ? readFileSync(path) : await readFile(path);
   const output = await pipeline.processBytes(bytes, { name: basename(path), mtime: st.mtime });
   return writeOutput(outDir, output);
 }
