@@ -1,11 +1,13 @@
 import {
   boundaryGroups,
+  clusterOf,
   GAZ_CATS,
   GAZ_FEATS,
   gazPrefixes,
   isAllCaps,
   isLower,
   isUpper,
+  shapeOf,
   TYPE_NAMES,
   titleCase,
   type WordGroups,
@@ -24,7 +26,7 @@ import { viterbi } from "./perceptron.js";
 
 const L = NUM_LABELS;
 
-interface Word {
+export interface Word {
   w: string;
   lower: string;
   shape: string;
@@ -54,6 +56,19 @@ interface Word {
 
 type PairMap = Map<number, Map<number, number>>;
 
+/** Summed weight rows of the features a word gives its own, the next and the previous token (cur, prev, next). */
+interface Part {
+  cur: Int32Array;
+  prev: Int32Array;
+  next: Int32Array;
+}
+
+/** What a word's shape gives: its rows and the ids of `first|<shape>` and `hl|<shape>`. */
+interface ShapePart extends Part {
+  firstF: number;
+  hlF: number;
+}
+
 interface Fast {
   words: Map<string, Word>;
   bos: Word;
@@ -72,7 +87,26 @@ interface Fast {
   aggMost: Int32Array;
   aggSome: Int32Array;
   am: Int32Array;
+  /**
+   * Feature ids by the value they are made of, so that a word not seen before needs no feature names:
+   * a lower-cased word's `l=`, `l-1=`, `l+1=`, `l-2=`, `l+2=` (LOWER_TEMPLATES), a word's `w=`, `w-1=`, `w+1=`,
+   * an affix's `p2=` … `x5=` (-1 where the model has none).
+   */
+  byLower: Map<string, Int32Array>;
+  byWord: Map<string, Int32Array>;
+  byAffix: Map<string, Int32Array>;
+  /** Summed rows of what depends on the shape alone, on the cluster alone, on the "lower-case word" flag, and of "b". */
+  shapes: Map<string, ShapePart>;
+  clusterParts: Map<string, Part>;
+  lw: Part;
+  lwC: Part;
+  b: Int32Array;
 }
+
+const LOWER_TEMPLATES = ["l=", "l-1=", "l+1=", "l-2=", "l+2="] as const;
+const WORD_TEMPLATES = ["w=", "w-1=", "w+1="] as const;
+const AFFIX_TEMPLATES = ["p2=", "p3=", "p4=", "x2=", "x3=", "x4=", "x5="] as const;
+const [P2, P3, P4, X2, X3, X4, X5] = [0, 1, 2, 3, 4, 5, 6] as const;
 
 const DOC_FEATURES = ["alone", "dLowH", "dLow0", "dLow", "dCapH", "dCap", "dNoneH", "dNone"];
 const [ALONE, D_LOW_H, D_LOW_0, D_LOW, D_CAP_H, D_CAP, D_NONE_H, D_NONE] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
@@ -97,7 +131,28 @@ function fastOf(model: NerModel): Fast {
     }
     return v;
   };
+  const byLower = new Map<string, Int32Array>();
+  const byWord = new Map<string, Int32Array>();
+  const byAffix = new Map<string, Int32Array>();
+  const byValue = (m: Map<string, Int32Array>, templates: readonly string[], name: string, fid: number): boolean => {
+    for (let t = 0; t < templates.length; t++) {
+      const prefix = templates[t] as string;
+      if (!name.startsWith(prefix)) continue;
+      const value = name.slice(prefix.length);
+      let ids = m.get(value);
+      if (!ids) {
+        ids = new Int32Array(templates.length).fill(-1);
+        m.set(value, ids);
+      }
+      ids[t] = fid;
+      return true;
+    }
+    return false;
+  };
   for (const [name, fid] of f) {
+    // (no template's prefix is a prefix of another's: a name belongs to one template at most)
+    if (byValue(byLower, LOWER_TEMPLATES, name, fid) || byValue(byWord, WORD_TEMPLATES, name, fid)) continue;
+    if (byValue(byAffix, AFFIX_TEMPLATES, name, fid)) continue;
     for (const [k, prefix] of Object.entries(PAIR_PREFIXES) as Array<[keyof Fast["pairs"], string]>) {
       if (!name.startsWith(prefix)) continue;
       const rest = name.slice(prefix.length);
@@ -144,6 +199,14 @@ function fastOf(model: NerModel): Fast {
     aggMost: Int32Array.from(TYPE_NAMES, (t) => id(`a=${t}|most`)),
     aggSome: Int32Array.from(TYPE_NAMES, (t) => id(`a=${t}|some`)),
     am: Int32Array.from([-1, 0, 1, 2, 3], (t) => id(`am=${typeName(t)}`)),
+    byLower,
+    byWord,
+    byAffix,
+    shapes: new Map(),
+    clusterParts: new Map(),
+    lw: { cur: lookup(model, ["lw"]), prev: lookup(model, ["lw-1"]), next: lookup(model, ["lw+1"]) },
+    lwC: { cur: lookup(model, ["lwC"]), prev: lookup(model, ["lw-1"]), next: lookup(model, ["lw+1"]) },
+    b: lookup(model, ["b"]),
   };
   const { bos, eos } = boundaryGroups(model.options);
   fast.bos = makeWord(model, fast, "<s>", bos);
@@ -193,10 +256,152 @@ function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
   };
 }
 
+/** Adds a weight row to `out`. */
+function addRow(model: NerModel, out: Int32Array, fid: number): void {
+  if (fid < 0) return;
+  const both = model.both;
+  const row = fid * 2 * L;
+  for (let y = 0; y < 2 * L; y++) out[y] = (out[y] as number) + (both[row + y] as number);
+}
+
+function addAll(out: Int32Array, part: Int32Array): void {
+  for (let y = 0; y < 2 * L; y++) out[y] = (out[y] as number) + (part[y] as number);
+}
+
+function shapePart(model: NerModel, fast: Fast, sh: string): ShapePart {
+  let part = fast.shapes.get(sh);
+  if (!part) {
+    const f = model.features;
+    part = {
+      cur: lookup(model, [`s=${sh}`]),
+      prev: lookup(model, [`s-1=${sh}`]),
+      next: lookup(model, [`s+1=${sh}`]),
+      firstF: f.get(`first|${sh}`) ?? -1,
+      hlF: f.get(`hl|${sh}`) ?? -1,
+    };
+    fast.shapes.set(sh, part);
+  }
+  return part;
+}
+
+/** The cluster's features as `wordGroups` names them ("" for a word in no cluster), summed. */
+function clusterPart(model: NerModel, fast: Fast, c: string): Part {
+  let part = fast.clusterParts.get(c);
+  if (!part) {
+    part = {
+      cur: lookup(
+        model,
+        c ? [`c4=${c.slice(0, 4)}`, `c6=${c.slice(0, 6)}`, `c10=${c.slice(0, 10)}`, `c=${c}`] : ["c=none"],
+      ),
+      prev: lookup(model, [`c-1=${c.slice(0, 6)}`, `c-1=${c.slice(0, 10)}`]),
+      next: lookup(model, [`c+1=${c.slice(0, 6)}`, `c+1=${c.slice(0, 10)}`]),
+    };
+    fast.clusterParts.set(c, part);
+  }
+  return part;
+}
+
+/**
+ * A word not seen before: the same sums as `makeWord` over `wordGroups` (a test checks it), from ids found by the
+ * values they are made of and from parts summed once per shape and per cluster, with no feature name made.
+ */
+function newWord(model: NerModel, fast: Fast, w: string): Word {
+  const opts = model.options;
+  const res = model.resources;
+  const l = w.toLowerCase();
+  const sh = shapeOf(w);
+  const cur = new Int32Array(2 * L);
+  const prev = new Int32Array(2 * L);
+  const next = new Int32Array(2 * L);
+  const prev2 = new Int32Array(2 * L);
+  const next2 = new Int32Array(2 * L);
+  addAll(cur, fast.b);
+  const wIds = fast.byWord.get(w);
+  if (wIds) {
+    addRow(model, cur, wIds[0] as number);
+    addRow(model, prev, wIds[1] as number);
+    addRow(model, next, wIds[2] as number);
+  }
+  const lIds = fast.byLower.get(l);
+  if (lIds) {
+    addRow(model, cur, lIds[0] as number);
+    addRow(model, prev, lIds[1] as number);
+    addRow(model, next, lIds[2] as number);
+    addRow(model, prev2, lIds[3] as number);
+    addRow(model, next2, lIds[4] as number);
+  }
+  const shape = shapePart(model, fast, sh);
+  addAll(cur, shape.cur);
+  addAll(prev, shape.prev);
+  addAll(next, shape.next);
+  const len = l.length;
+  const affix = (value: string, t: number) => addRow(model, cur, fast.byAffix.get(value)?.[t] ?? -1);
+  if (len > 1) {
+    affix(l.slice(0, 2), P2);
+    affix(l.slice(-2), X2);
+  }
+  if (len > 2) {
+    affix(l.slice(0, 3), P3);
+    affix(l.slice(-3), X3);
+  }
+  if (len > 3) {
+    affix(l.slice(0, 4), P4);
+    affix(l.slice(-4), X4);
+  }
+  if (len > 4) affix(l.slice(-5), X5);
+  if (opts.clusters) {
+    const c = clusterPart(model, fast, clusterOf(res, w) ?? "");
+    addAll(cur, c.cur);
+    addAll(prev, c.prev);
+    addAll(next, c.next);
+    if (isUpper(w[0]) && res.lowerWords.has(l)) {
+      const lw = isAllCaps(w) ? fast.lwC : fast.lw;
+      addAll(cur, lw.cur);
+      addAll(prev, lw.prev);
+      addAll(next, lw.next);
+    }
+  }
+  const c0 = w[0];
+  const allCaps = isAllCaps(w);
+  return {
+    w,
+    lower: l,
+    shape: sh,
+    tc: allCaps ? titleCase(w) : w,
+    letters: /\p{L}/u.test(w),
+    upper0: isUpper(c0),
+    lower0: isLower(c0),
+    digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
+    allCaps,
+    cur,
+    prev,
+    next,
+    prev2,
+    next2,
+    lowerId: fast.lowerIds.get(l) ?? -1,
+    shapeId: fast.shapeIds.get(sh) ?? -1,
+    firstF: shape.firstF,
+    hlF: shape.hlF,
+    gaz1: res.gaz.get(l) ?? -1,
+    gazPrefix: gazPrefixes(res).has(l),
+    bar: w.includes("|"),
+  };
+}
+
+/** A word as `makeWord` builds it from `wordGroups`' feature names: what `newWord` must equal (for tests). */
+export function wordByNames(model: NerModel, w: string): Word {
+  return makeWord(model, fastOf(model), w, wordGroups(w, model.resources, model.options));
+}
+
+/** A word as the run-time path builds it (for tests). */
+export function wordByValues(model: NerModel, w: string): Word {
+  return newWord(model, fastOf(model), w);
+}
+
 function wordOf(model: NerModel, fast: Fast, w: string): Word {
   let word = fast.words.get(w);
   if (!word) {
-    word = makeWord(model, fast, w, wordGroups(w, model.resources, model.options));
+    word = newWord(model, fast, w);
     if (fast.words.size >= CACHE_LIMIT) fast.words.clear();
     fast.words.set(w, word);
   }

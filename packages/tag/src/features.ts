@@ -85,7 +85,8 @@ export const isLower = (ch: string | undefined): boolean =>
 export const isAllCaps = (w: string): boolean => w.toUpperCase() === w && w.toLowerCase() !== w;
 export const titleCase = (w: string): string => (w[0] ?? "") + w.slice(1).toLowerCase();
 
-function clusterOf(res: Resources, w: string): string | undefined {
+/** The Brown cluster of a word: as written, in lower case, or in title case. */
+export function clusterOf(res: Resources, w: string): string | undefined {
   return res.clusters.get(w) ?? res.clusters.get(w.toLowerCase()) ?? res.clusters.get(titleCase(w));
 }
 
