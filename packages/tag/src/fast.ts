@@ -25,6 +25,7 @@ import { viterbi } from "./perceptron.js";
  */
 
 const L = NUM_LABELS;
+const [CUR, PREV, NEXT, PREV2, NEXT2] = [0, 2 * L, 4 * L, 6 * L, 8 * L] as const;
 
 export interface Word {
   w: string;
@@ -37,12 +38,12 @@ export interface Word {
   lower0: boolean;
   digit0: boolean;
   allCaps: boolean;
-  /** summed emission weights (both stages, 2L) of each group of the word's own features */
-  cur: Int32Array;
-  prev: Int32Array;
-  next: Int32Array;
-  prev2: Int32Array;
-  next2: Int32Array;
+  /**
+   * Summed emission weights (both stages, 2L) of each group of the word's own features, one after another in one
+   * array (one allocation a word, not five): for the token itself at CUR, for the next token at PREV, the previous
+   * at NEXT, two on at PREV2, two back at NEXT2.
+   */
+  rows: Int32Array;
   lowerId: number;
   shapeId: number;
   firstF: number;
@@ -231,6 +232,12 @@ function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
   const c0 = w[0];
   const allCaps = isAllCaps(w);
   const res = model.resources;
+  const rows = new Int32Array(10 * L);
+  rows.set(lookup(model, g.cur), CUR);
+  rows.set(lookup(model, g.prev), PREV);
+  rows.set(lookup(model, g.next), NEXT);
+  rows.set(lookup(model, g.prev2), PREV2);
+  rows.set(lookup(model, g.next2), NEXT2);
   return {
     w,
     lower: g.lower,
@@ -241,11 +248,7 @@ function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
     lower0: isLower(c0),
     digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
     allCaps,
-    cur: lookup(model, g.cur),
-    prev: lookup(model, g.prev),
-    next: lookup(model, g.next),
-    prev2: lookup(model, g.prev2),
-    next2: lookup(model, g.next2),
+    rows,
     lowerId: fast.lowerIds.get(g.lower) ?? -1,
     shapeId: fast.shapeIds.get(g.shape) ?? -1,
     firstF: model.features.get(`first|${g.shape}`) ?? -1,
@@ -256,16 +259,16 @@ function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
   };
 }
 
-/** Adds a weight row to `out`. */
-function addRow(model: NerModel, out: Int32Array, fid: number): void {
+/** Adds a feature's weight row to `out` at `at`. */
+function addRow(model: NerModel, out: Int32Array, at: number, fid: number): void {
   if (fid < 0) return;
   const both = model.both;
   const row = fid * 2 * L;
-  for (let y = 0; y < 2 * L; y++) out[y] = (out[y] as number) + (both[row + y] as number);
+  for (let y = 0; y < 2 * L; y++) out[at + y] = (out[at + y] as number) + (both[row + y] as number);
 }
 
-function addAll(out: Int32Array, part: Int32Array): void {
-  for (let y = 0; y < 2 * L; y++) out[y] = (out[y] as number) + (part[y] as number);
+function addAll(out: Int32Array, at: number, part: Int32Array): void {
+  for (let y = 0; y < 2 * L; y++) out[at + y] = (out[at + y] as number) + (part[y] as number);
 }
 
 function shapePart(model: NerModel, fast: Fast, sh: string): ShapePart {
@@ -310,32 +313,28 @@ function newWord(model: NerModel, fast: Fast, w: string): Word {
   const res = model.resources;
   const l = w.toLowerCase();
   const sh = shapeOf(w);
-  const cur = new Int32Array(2 * L);
-  const prev = new Int32Array(2 * L);
-  const next = new Int32Array(2 * L);
-  const prev2 = new Int32Array(2 * L);
-  const next2 = new Int32Array(2 * L);
-  addAll(cur, fast.b);
+  const rows = new Int32Array(10 * L);
+  addAll(rows, CUR, fast.b);
   const wIds = fast.byWord.get(w);
   if (wIds) {
-    addRow(model, cur, wIds[0] as number);
-    addRow(model, prev, wIds[1] as number);
-    addRow(model, next, wIds[2] as number);
+    addRow(model, rows, CUR, wIds[0] as number);
+    addRow(model, rows, PREV, wIds[1] as number);
+    addRow(model, rows, NEXT, wIds[2] as number);
   }
   const lIds = fast.byLower.get(l);
   if (lIds) {
-    addRow(model, cur, lIds[0] as number);
-    addRow(model, prev, lIds[1] as number);
-    addRow(model, next, lIds[2] as number);
-    addRow(model, prev2, lIds[3] as number);
-    addRow(model, next2, lIds[4] as number);
+    addRow(model, rows, CUR, lIds[0] as number);
+    addRow(model, rows, PREV, lIds[1] as number);
+    addRow(model, rows, NEXT, lIds[2] as number);
+    addRow(model, rows, PREV2, lIds[3] as number);
+    addRow(model, rows, NEXT2, lIds[4] as number);
   }
   const shape = shapePart(model, fast, sh);
-  addAll(cur, shape.cur);
-  addAll(prev, shape.prev);
-  addAll(next, shape.next);
+  addAll(rows, CUR, shape.cur);
+  addAll(rows, PREV, shape.prev);
+  addAll(rows, NEXT, shape.next);
   const len = l.length;
-  const affix = (value: string, t: number) => addRow(model, cur, fast.byAffix.get(value)?.[t] ?? -1);
+  const affix = (value: string, t: number) => addRow(model, rows, CUR, fast.byAffix.get(value)?.[t] ?? -1);
   if (len > 1) {
     affix(l.slice(0, 2), P2);
     affix(l.slice(-2), X2);
@@ -351,14 +350,14 @@ function newWord(model: NerModel, fast: Fast, w: string): Word {
   if (len > 4) affix(l.slice(-5), X5);
   if (opts.clusters) {
     const c = clusterPart(model, fast, clusterOf(res, w) ?? "");
-    addAll(cur, c.cur);
-    addAll(prev, c.prev);
-    addAll(next, c.next);
+    addAll(rows, CUR, c.cur);
+    addAll(rows, PREV, c.prev);
+    addAll(rows, NEXT, c.next);
     if (isUpper(w[0]) && res.lowerWords.has(l)) {
       const lw = isAllCaps(w) ? fast.lwC : fast.lw;
-      addAll(cur, lw.cur);
-      addAll(prev, lw.prev);
-      addAll(next, lw.next);
+      addAll(rows, CUR, lw.cur);
+      addAll(rows, PREV, lw.prev);
+      addAll(rows, NEXT, lw.next);
     }
   }
   const c0 = w[0];
@@ -373,11 +372,7 @@ function newWord(model: NerModel, fast: Fast, w: string): Word {
     lower0: isLower(c0),
     digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
     allCaps,
-    cur,
-    prev,
-    next,
-    prev2,
-    next2,
+    rows,
     lowerId: fast.lowerIds.get(l) ?? -1,
     shapeId: fast.shapeIds.get(sh) ?? -1,
     firstF: shape.firstF,
@@ -533,16 +528,26 @@ export function labelDocumentFast(model: NerModel, sentences: string[][]): Int32
       const me = ws[i] as Word;
       const pv = i > 0 ? (ws[i - 1] as Word) : fast.bos;
       const nx = i + 1 < n ? (ws[i + 1] as Word) : fast.eos;
-      const a = me.cur;
-      const b = pv.prev;
-      const c = nx.next;
-      const d = (i > 1 ? (ws[i - 2] as Word) : fast.bos).prev2;
-      const e = (i + 2 < n ? (ws[i + 2] as Word) : fast.eos).next2;
+      const a = me.rows;
+      const b = pv.rows;
+      const c = nx.rows;
+      const d = (i > 1 ? (ws[i - 2] as Word) : fast.bos).rows;
+      const e = (i + 2 < n ? (ws[i + 2] as Word) : fast.eos).rows;
       const base = i * L;
       for (let y = 0; y < L; y++) {
-        e1[base + y] = (a[y] as number) + (b[y] as number) + (c[y] as number) + (d[y] as number) + (e[y] as number);
+        e1[base + y] =
+          (a[CUR + y] as number) +
+          (b[PREV + y] as number) +
+          (c[NEXT + y] as number) +
+          (d[PREV2 + y] as number) +
+          (e[NEXT2 + y] as number);
         const z = y + L;
-        e2[base + y] = (a[z] as number) + (b[z] as number) + (c[z] as number) + (d[z] as number) + (e[z] as number);
+        e2[base + y] =
+          (a[CUR + z] as number) +
+          (b[PREV + z] as number) +
+          (c[NEXT + z] as number) +
+          (d[PREV2 + z] as number) +
+          (e[NEXT2 + z] as number);
       }
       if (me.bar || pv.bar || nx.bar) {
         const f = model.features;
