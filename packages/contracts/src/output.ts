@@ -73,6 +73,13 @@ export function toSourceSpan<T extends Span>(map: SourceMap, span: T): T & { sou
   return { ...span, sourceStart, sourceEnd };
 }
 
+/** A paragraph's or sentence's span with its place in the decoded source (toSourceSpan without the spread). */
+function sourceSpan(map: SourceMap, start: number, end: number) {
+  const sourceStart = toSourceOffset(map, start, "start");
+  const sourceEnd = Math.max(sourceStart, toSourceOffset(map, end, "end"));
+  return { start, end, sourceStart, sourceEnd };
+}
+
 /** The output file's document: every span also points into the decoded source. */
 export function toOutputDocument(doc: TaggedDocument): OutputDocument {
   const map = doc.sourceMap;
@@ -84,8 +91,8 @@ export function toOutputDocument(doc: TaggedDocument): OutputDocument {
     source: doc.source,
     ...(doc.language ? { language: doc.language } : {}),
     text: doc.text,
-    paragraphs: doc.paragraphs.map((s) => toSourceSpan(map, { start: s.start, end: s.end })),
-    sentences: doc.sentences.map((s) => toSourceSpan(map, { start: s.start, end: s.end })),
+    paragraphs: doc.paragraphs.map((s) => sourceSpan(map, s.start, s.end)),
+    sentences: doc.sentences.map((s) => sourceSpan(map, s.start, s.end)),
     entities: doc.entities.map((e) => {
       const { sourceStart: _s, sourceEnd: _e, ...rest } = e;
       return toSourceSpan(map, rest);
