@@ -229,19 +229,34 @@ function lookup(model: NerModel, names: string[]): Int32Array {
 }
 
 function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
-  const c0 = w[0];
-  const allCaps = isAllCaps(w);
-  const res = model.resources;
   const rows = new Int32Array(10 * L);
   rows.set(lookup(model, g.cur), CUR);
   rows.set(lookup(model, g.prev), PREV);
   rows.set(lookup(model, g.next), NEXT);
   rows.set(lookup(model, g.prev2), PREV2);
   rows.set(lookup(model, g.next2), NEXT2);
+  const firstF = model.features.get(`first|${g.shape}`) ?? -1;
+  return wordRecord(model, fast, w, g.lower, g.shape, rows, firstF, model.features.get(`hl|${g.shape}`) ?? -1);
+}
+
+/** A word's record around its summed rows: what `makeWord` and `newWord` build alike. */
+function wordRecord(
+  model: NerModel,
+  fast: Fast,
+  w: string,
+  lower: string,
+  shape: string,
+  rows: Int32Array,
+  firstF: number,
+  hlF: number,
+): Word {
+  const res = model.resources;
+  const c0 = w[0];
+  const allCaps = isAllCaps(w);
   return {
     w,
-    lower: g.lower,
-    shape: g.shape,
+    lower,
+    shape,
     tc: allCaps ? titleCase(w) : w,
     letters: /\p{L}/u.test(w),
     upper0: isUpper(c0),
@@ -249,12 +264,12 @@ function makeWord(model: NerModel, fast: Fast, w: string, g: WordGroups): Word {
     digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
     allCaps,
     rows,
-    lowerId: fast.lowerIds.get(g.lower) ?? -1,
-    shapeId: fast.shapeIds.get(g.shape) ?? -1,
-    firstF: model.features.get(`first|${g.shape}`) ?? -1,
-    hlF: model.features.get(`hl|${g.shape}`) ?? -1,
-    gaz1: res.gaz.get(g.lower) ?? -1,
-    gazPrefix: gazPrefixes(res).has(g.lower),
+    lowerId: fast.lowerIds.get(lower) ?? -1,
+    shapeId: fast.shapeIds.get(shape) ?? -1,
+    firstF,
+    hlF,
+    gaz1: res.gaz.get(lower) ?? -1,
+    gazPrefix: gazPrefixes(res).has(lower),
     bar: w.includes("|"),
   };
 }
@@ -360,27 +375,7 @@ function newWord(model: NerModel, fast: Fast, w: string): Word {
       addAll(rows, NEXT, lw.next);
     }
   }
-  const c0 = w[0];
-  const allCaps = isAllCaps(w);
-  return {
-    w,
-    lower: l,
-    shape: sh,
-    tc: allCaps ? titleCase(w) : w,
-    letters: /\p{L}/u.test(w),
-    upper0: isUpper(c0),
-    lower0: isLower(c0),
-    digit0: c0 !== undefined && c0 >= "0" && c0 <= "9",
-    allCaps,
-    rows,
-    lowerId: fast.lowerIds.get(l) ?? -1,
-    shapeId: fast.shapeIds.get(sh) ?? -1,
-    firstF: shape.firstF,
-    hlF: shape.hlF,
-    gaz1: res.gaz.get(l) ?? -1,
-    gazPrefix: gazPrefixes(res).has(l),
-    bar: w.includes("|"),
-  };
+  return wordRecord(model, fast, w, l, sh, rows, shape.firstF, shape.hlF);
 }
 
 /** A word as `makeWord` builds it from `wordGroups`' feature names: what `newWord` must equal (for tests). */
