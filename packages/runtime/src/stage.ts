@@ -60,6 +60,20 @@ export interface RunningStage {
 
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
+/** How long one delivery waits for the broker to answer again before it counts as failed. */
+const BROKER_WAIT_MS = 60_000;
+
+/**
+ * Whether an error says the broker could not answer (no leader for a stream during an election, a node whose
+ * JetStream is not up yet, a request that timed out), not that the message cannot be handled.
+ */
+export function isBrokerUnavailable(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as { name?: unknown; isNoResponders?: () => boolean };
+  if (e.name === "JetStreamNotEnabled" || e.name === "TimeoutError" || e.name === "NoResponders") return true;
+  return e.name === "RequestError" && typeof e.isNoResponders === "function" && e.isNoResponders();
+}
+
 /** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
 function quietly(log: Logger, what: string, fn: () => void): void {
   try {
@@ -128,6 +142,25 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
 
   const handleOne = async (m: JsMsg) => {
     const started = performance.now();
+    for (let tries = 1; ; tries++) {
+      const failed = await handleOnce(m, started);
+      if (failed === undefined) return;
+      // the broker, not the message, failed (a stream or KV bucket between leaders, a request timed out): the
+      // same delivery runs again once it may answer, so an election does not spend the deliveries MAX_DELIVER
+      // keeps for the message's own failures (the work is idempotent: a redelivery would run it again too)
+      const delay = Math.min(2000, 100 * 2 ** tries);
+      log.warn({ seq: m.seq, err: failed, retryInMs: delay }, "broker unavailable, trying the message again");
+      quietly(log, "working", () => m.working());
+      await new Promise((r) => setTimeout(r, delay));
+      if (stopping) {
+        quietly(log, "nak", () => m.nak(retryDelayMs(m.info.deliveryCount)));
+        return;
+      }
+    }
+  };
+
+  /** One run of a delivery; a broker failure is returned (not acked or nak'd), for handleOne to run it again. */
+  const handleOnce = async (m: JsMsg, started: number): Promise<unknown> => {
     const attempt = m.info.deliveryCount;
     const keepAlive = setInterval(
       () => quietly(log, "working", () => m.working()),
@@ -158,7 +191,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         await deadLetter(m, body, err, ids);
         quietly(log, "ack", () => m.ack());
         mlog().warn({ err, ms: elapsed(started) }, "invalid message, dead-lettered");
-        return;
+        return undefined;
       }
       ids = guessIds(parsed.data);
       // a body that came by reference is dead-lettered by its reference: only its id is kept, not a second copy of it
@@ -183,6 +216,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       metrics.duration.observe((performance.now() - started) / 1000);
       mlog().info({ ...notes, ms: elapsed(started), out: out.length }, "message handled");
     } catch (err) {
+      if (isBrokerUnavailable(err) && !stopping && performance.now() - started <= BROKER_WAIT_MS) return err;
       const last = attempt >= config.MAX_DELIVER;
       if (isPermanentError(err) || last) {
         try {
@@ -193,7 +227,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
           quietly(log, "nak", () => m.nak(retryDelayMs(attempt)));
           mlog().error({ err: dlqErr, cause: err }, "dead-lettering failed, will retry");
         }
-        return;
+        return undefined;
       }
       metrics.retried.inc();
       const delay = retryDelayMs(attempt);
@@ -202,6 +236,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     } finally {
       clearInterval(keepAlive);
     }
+    return undefined;
   };
 
   const loop = (async () => {
