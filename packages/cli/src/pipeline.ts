@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { statSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import {
   buildOutputFile,
@@ -17,12 +17,13 @@ import {
   LimitsEnv,
   loadConfig,
   outputName,
+  readWhole,
   WorkEnv,
   type WorkPool,
   withNameFallback,
   writeAtomic,
 } from "@sift/runtime";
-import { INLINE_MEDIA_TYPES, sniffMediaType } from "@sift/segment";
+import { readsInline, sniffMediaType } from "@sift/segment";
 import { entityModelFor } from "@sift/tag";
 
 export interface InProcessPipeline {
@@ -82,7 +83,7 @@ export function createPipeline(o: PipelineOptions = {}): InProcessPipeline {
         {
           label: meta.name,
           deps: { seen: async (source: string) => lines.seen(source), record: lines.record },
-          inline: bytes.length <= inlineMax && INLINE_MEDIA_TYPES.has(file.mediaType),
+          inline: readsInline(bytes.length, file.mediaType, inlineMax),
         },
       );
       const tagged: TaggedDocument[] = [];
@@ -138,12 +139,9 @@ export async function writeOutput(dir: string, output: OutputFile): Promise<stri
   return withNameFallback(await outputName(dir, output.file), `${output.file.fileId}.json`, write);
 }
 
-/** Files up to this size are read without a trip through libuv's thread pool (which cost more than the read). */
-const SYNC_READ_MAX = 1024 * 1024;
-
 export async function processPath(pipeline: InProcessPipeline, path: string, outDir: string): Promise<string> {
   const st = statSync(path);
-  const bytes = st.size <= SYNC_READ_MAX ? readFileSync(path) : await readFile(path);
+  const bytes = await readWhole(path, st.size);
   const output = await pipeline.processBytes(bytes, { name: basename(path), mtime: st.mtime });
   return writeOutput(outDir, output);
 }

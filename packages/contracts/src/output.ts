@@ -68,8 +68,7 @@ export function toSourceOffset(map: SourceMap, offset: number, side: "start" | "
 }
 
 export function toSourceSpan<T extends Span>(map: SourceMap, span: T): T & { sourceStart: number; sourceEnd: number } {
-  const sourceStart = toSourceOffset(map, span.start, "start");
-  const sourceEnd = Math.max(sourceStart, toSourceOffset(map, span.end, "end"));
+  const { sourceStart, sourceEnd } = sourceSpan(map, span.start, span.end);
   return { ...span, sourceStart, sourceEnd };
 }
 

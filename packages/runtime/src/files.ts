@@ -1,4 +1,4 @@
-import { lstatSync, renameSync, writeFileSync } from "node:fs";
+import { lstatSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { mkdir, open, readFile, rename, writeFile } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { type FileMeta, FileNameError, isNameRefused, safeFileName } from "@sift/contracts";
@@ -92,6 +92,14 @@ export async function writeAtomic(path: string, data: string | Uint8Array): Prom
 
 /** Characters (or bytes) up to which a file is written without leaving the event loop. */
 const SYNC_WRITE_MAX = 1024 * 1024;
+
+/** Bytes up to which a file is read without leaving the event loop. */
+const SYNC_READ_MAX = 1024 * 1024;
+
+/** A whole file of `size` bytes: a small one read at once (a trip through libuv's thread pool cost more than the read). */
+export async function readWhole(path: string, size: number): Promise<Buffer> {
+  return size <= SYNC_READ_MAX ? readFileSync(path) : readFile(path);
+}
 
 export interface FailureRecord {
   /** The name the file had when it was dropped. */

@@ -26,6 +26,7 @@ export {
   type FailureRecord,
   freeName,
   outputName,
+  readWhole,
   recordFailure,
   withNameFallback,
   writeAtomic,

@@ -1,5 +1,5 @@
 export { type Decoded, decodeBytes } from "./decode.js";
-export { DOCX, INLINE_MEDIA_TYPES, normaliseMediaType, sniffMediaType } from "./media-type.js";
+export { DOCX, normaliseMediaType, readsInline, sniffMediaType } from "./media-type.js";
 export { splitParagraphs } from "./paragraphs.js";
 export { type SegmentInput, segmentFile } from "./segment.js";
 export { splitSentences } from "./sentences.js";

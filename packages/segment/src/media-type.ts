@@ -4,7 +4,12 @@ export const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessin
  * Media types read in linear time from the bytes alone, with nothing to inflate: a small file of one of them may be
  * read without a worker (PDF and Word files are containers: always a worker).
  */
-export const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set(["text/plain", "text/markdown", "text/html"]);
+const INLINE_MEDIA_TYPES: ReadonlySet<string> = new Set(["text/plain", "text/markdown", "text/html"]);
+
+/** Whether a file of this size and type is read in the process itself (`maxBytes`: WORK_INLINE_MAX_BYTES). */
+export function readsInline(size: number, mediaType: string, maxBytes: number): boolean {
+  return size <= maxBytes && INLINE_MEDIA_TYPES.has(mediaType);
+}
 
 /** Media type from the first bytes, falling back on the extension for formats that share a container. */
 export function sniffMediaType(bytes: Uint8Array, name: string): string {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { linkSync, lstatSync, mkdirSync, readFileSync, type Stats, unlinkSync } from "node:fs";
-import { constants, copyFile, mkdir, readFile, rename, unlink } from "node:fs/promises";
+import { linkSync, lstatSync, mkdirSync, type Stats, unlinkSync } from "node:fs";
+import { constants, copyFile, mkdir, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { KV } from "@nats-io/kv";
 import type { ObjectStore } from "@nats-io/obj";
@@ -13,6 +13,7 @@ import {
   type Producer,
   type Publisher,
   readFileStateEntry,
+  readWhole,
   recordFailedEntry,
   recordFailure,
   updateFileState,
@@ -70,7 +71,7 @@ export async function intakeFile(c: Candidate, d: IntakeDeps): Promise<IntakeOut
   }
 
   // a small file is read at once: a trip through the thread pool costs more than reading it (a large one still goes)
-  const bytes = c.stats.size <= SYNC_READ_MAX ? readFileSync(c.path) : await readFile(c.path);
+  const bytes = await readWhole(c.path, c.stats.size);
   const fileId = createHash("sha256").update(bytes).digest("hex");
   const flog = d.log.child({ fileId, file: c.name });
   const { state: prevState, revision: seenRevision } = await readFileStateEntry(d.kv, fileId);
@@ -169,8 +170,5 @@ async function placeOriginal(from: string, to: string): Promise<void> {
     await copyFile(from, to, constants.COPYFILE_EXCL);
   }
 }
-
-/** Files up to this size are read without leaving the event loop. */
-const SYNC_READ_MAX = 1024 * 1024;
 
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10;

@@ -18,7 +18,7 @@ import {
   runStage,
   startService,
 } from "@sift/runtime";
-import { INLINE_MEDIA_TYPES } from "@sift/segment";
+import { readsInline } from "@sift/segment";
 import { z } from "zod";
 import { createKvLineMemory } from "./line-memory.js";
 
@@ -49,7 +49,7 @@ async function main() {
       // a file is read in a worker: one that loops or eats memory fails alone, and this process stays responsive;
       // a small text, Markdown or HTML file is read here (linear, no container to inflate): no hop to a worker and back;
       // the line memory (KV) stays here and the worker asks for it
-      const inline = bytes.length <= svc.config.WORK_INLINE_MAX_BYTES && INLINE_MEDIA_TYPES.has(m.file.mediaType);
+      const inline = readsInline(bytes.length, m.file.mediaType, svc.config.WORK_INLINE_MAX_BYTES);
       const docs = await pool.run<SegmentedDocument[]>(
         "segment",
         { file: m.file, bytes, limits },
