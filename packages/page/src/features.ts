@@ -157,7 +157,11 @@ const SEP_HINT = /[|•·\-–—]/;
 
 /** Feature templates by number; a feature's name is its template's name, "=", and its value. */
 export const TEMPLATE_NAMES: string[] = [];
-const template = (name: string): number => TEMPLATE_NAMES.push(name) - 1;
+const template = (name: string): number => {
+  // a model's features are found by their template's name: two templates of one name would share a table
+  if (TEMPLATE_NAMES.includes(name)) throw new Error(`feature template ${name} is defined twice`);
+  return TEMPLATE_NAMES.push(name) - 1;
+};
 const T = {
   bias: template("bias"),
   c: template("c"),
@@ -211,6 +215,8 @@ const T = {
   run_top: template("run.top"),
   run_before: template("run.before"),
   run_after: template("run.after"),
+  /** What a first reading says around an HTML block (see `stackFeatures`): only the second reading has these. */
+  stack: template("stack"),
 };
 
 /** What a block's neighbours are told of it: length, stop words, ending, start, prose, and two pairs of these. */
@@ -306,6 +312,8 @@ export interface PageContext {
   repeats: number[];
   /** Per block: in how many earlier pages of the same source the line was seen (0 when unknown). */
   seen?: number[];
+  /** Per block: what a first reading of the page says around it (`stackFeatures`), for a second reading. */
+  stack?: string[][] | undefined;
 }
 
 /** Per-page context that the features need. */
@@ -388,7 +396,8 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     const b = blocks[i] as Block;
     const s = shapes[i] as Shape;
     const core = i * CORES;
-    out.block(i, MAX_FIXED_FEATURES + b.markup.length + s.shortWords.length);
+    const stack = ctx.stack?.[i];
+    out.block(i, MAX_FIXED_FEATURES + b.markup.length + s.shortWords.length + (stack?.length ?? 0));
     out.add(T.bias, 0);
     for (let k = 0; k < CORES; k++) out.add(CORE[k] as number, cores[core + k] as number);
     out.add(T.c, logBucket(s.chars));
@@ -466,9 +475,13 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
           out.add(NB_TEMPLATE[c] as number, cores[other + (NB_CORE[c] as number)] as number);
       }
     }
+    if (stack) for (let q = 0; q < stack.length; q++) out.word(T.stack, stack[q] as string);
   }
   out.end(n);
 }
+
+/** The template of the second reading's features, as training names them. */
+export const STACK_TEMPLATE = TEMPLATE_NAMES[T.stack] as string;
 
 /** The prefix of the HTML view's own copy of a feature. */
 export const HTML_VIEW = "html:";

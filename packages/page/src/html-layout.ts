@@ -4,6 +4,7 @@ import { analyseHtml, type DomBlock, type HtmlAnalysis } from "./html.js";
 import { Label } from "./labels.js";
 import type { Block } from "./lines.js";
 import { isSpace } from "./space.js";
+import { type BlockStructure, blockStructure } from "./stack.js";
 
 /** Semantic elements whose presence above a block says what region it is in. */
 const REGIONS = new Set([
@@ -360,6 +361,8 @@ export interface HtmlLayout {
   source: DocSource;
   /** The page's declared language (`<html lang>`), primary subtag. */
   declaredLanguage: string | undefined;
+  /** Where each block sits in the markup, for the second reading. */
+  structure: BlockStructure;
 }
 
 /** The blocks of an HTML page as the page model reads them. */
@@ -424,7 +427,8 @@ export function htmlLayout(html: string): HtmlLayout {
     }
   }
   const source = analysis.extraction.documents[0]?.source ?? {};
-  return { blocks, analysis, source, declaredLanguage };
+  const structure = blockStructure(analysis.blocks.map((b) => b.owner));
+  return { blocks, analysis, source, declaredLanguage, structure };
 }
 
 /**

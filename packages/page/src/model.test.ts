@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { blockFeatures, pageContext } from "./features.js";
 import { htmlLayout } from "./html-layout.js";
+import { Label, labelNames } from "./labels.js";
 import { type Block, textBlocks } from "./lines.js";
-import { pageModel } from "./model.js";
+import { htmlPageModel, pageModel } from "./model.js";
 import { shapesOf } from "./shape.js";
+import { stackFeatures } from "./stack.js";
 import { stopWords } from "./stopwords.js";
+import { type Example, withStackFeatures } from "./train/train.js";
 
 const TEXT = [
   "Home | News | Sport | Weather",
@@ -45,6 +48,22 @@ describe("the page model", () => {
     const { run, named } = bothWays(blocks);
     expect(run).toEqual(named);
     expect(new Set(run).size).toBeGreaterThan(1);
+  });
+
+  it("reads an HTML page a second time the same both ways, and training names the second reading's features as the reader does", () => {
+    const layout = htmlLayout(HTML);
+    const blocks = layout.blocks;
+    const shapes = shapesOf(blocks, stopWords("en"));
+    const ctx = pageContext(blocks);
+    const first = pageModel().label(blocks, shapes, ctx);
+    const stacked = { ...ctx, stack: stackFeatures(layout.structure, blocks, first) };
+    const names = blockFeatures(blocks, shapes, stacked);
+    const example = { blocks, features: blockFeatures(blocks, shapes, ctx), structure: layout.structure } as Example;
+    expect(withStackFeatures(example, first)).toEqual(names);
+    expect(names[0]).toContain(`stack=y=${labelNames[first[0] as number]}`);
+    const run = Array.from(htmlPageModel().label(blocks, shapes, stacked));
+    expect(run).toEqual(Array.from(htmlPageModel().labelNamed(names)));
+    expect(run).toContain(Label.body);
   });
 
   it("labels a flattened page the same both ways, with no HTML copies", () => {

@@ -315,11 +315,21 @@ export function storeModel(features: string[], wts: Weights, rows: number): Stor
 }
 
 export const MODEL_URL = new URL("../model/page-model.json.gz", import.meta.url);
+/** The second reading of HTML pages: the page model's features and what its reading says around each block. */
+export const HTML_MODEL_URL = new URL("../model/page-html-model.json.gz", import.meta.url);
 
+const load = (url: URL) => new PageModel(JSON.parse(gunzipSync(readFileSync(url)).toString("utf8")) as StoredPageModel);
 let loaded: PageModel | undefined;
+let loadedHtml: PageModel | undefined;
 
 /** The committed page model (made by `pnpm train:page`), loaded once. */
 export function pageModel(): PageModel {
-  loaded ??= new PageModel(JSON.parse(gunzipSync(readFileSync(MODEL_URL)).toString("utf8")) as StoredPageModel);
+  loaded ??= load(MODEL_URL);
   return loaded;
+}
+
+/** The committed model of the second reading of an HTML page (made by `pnpm train:page` with the page model), loaded once. */
+export function htmlPageModel(): PageModel {
+  loadedHtml ??= load(HTML_MODEL_URL);
+  return loadedHtml;
 }

@@ -4,9 +4,10 @@ import { Label } from "./labels.js";
 import { identifyLanguage, type Language } from "./language.js";
 import { KEY, keyName, lineKeyHalves } from "./line-key.js";
 import type { Block } from "./lines.js";
-import { type PageModel, pageModel } from "./model.js";
+import { htmlPageModel, type PageModel, pageModel } from "./model.js";
 import { type Shape, shapesOf } from "./shape.js";
 import { parseSourceLines } from "./source-line.js";
+import { type BlockStructure, stackFeatures } from "./stack.js";
 import { stopWords } from "./stopwords.js";
 
 /** One document found on a page; numbers are block indices. */
@@ -42,6 +43,16 @@ export interface ReadOptions {
   language?: Language | undefined;
   /** Another page model than the committed one (cross-validation trains one per fold). */
   model?: PageModel | undefined;
+  /**
+   * An HTML page's blocks in its markup: the page is read a second time, by `htmlModel`, with what the first
+   * reading says around each block (`stackFeatures`).
+   */
+  structure?: BlockStructure | undefined;
+  /**
+   * The second reading's model: by default the committed one when `model` is the committed one, none with
+   * another `model` (a second model is trained on its own first model's readings).
+   */
+  htmlModel?: PageModel | undefined;
   /**
    * Labels to read the page by when the model finds no body in it (an HTML page: the markup rules' reading).
    * A model that reads a whole article as chrome is wrong on the whole page, not on a line.
@@ -138,6 +149,11 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   }
   const model = opts.model ?? pageModel();
   let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
+  const second = opts.htmlModel ?? (opts.model ? undefined : htmlPageModel());
+  if (opts.structure && second && blocks.length > 0) {
+    ctx.stack = stackFeatures(opts.structure, blocks, labels);
+    labels = second.label(blocks, shapes, ctx);
+  }
   let fellBack = false;
   if (opts.fallback && blocks.length > 0 && !labels.includes(Label.body)) {
     const other = opts.fallback();

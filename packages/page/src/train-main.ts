@@ -1,14 +1,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { MODEL_URL, PageModel } from "./model.js";
+import { HTML_MODEL_URL, MODEL_URL } from "./model.js";
 import { buildTrainingData } from "./train/build.js";
 import { sharedDir } from "./train/data.js";
-import { crossValidate, trainPageModel } from "./train/train.js";
+import { crossValidate, trainPageModels } from "./train/train.js";
 
-/** `pnpm train:page [--cv] [--out file]`: trains the page model from ../shared and writes it (gzip'd JSON). */
+/**
+ * `pnpm train:page [--cv] [--out dir]`: trains the page model and the second reading of HTML pages from ../shared
+ * and writes them (gzip'd JSON) into the package's model folder, or `dir`.
+ */
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { cv: { type: "boolean", default: false }, out: { type: "string" } } });
   const t0 = performance.now();
@@ -23,21 +26,26 @@ async function main(): Promise<number> {
     `train:page: ${data.pages.length} real pages (${real} examples in two views), ${data.examples.length - real} generated, prepared in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
   if (values.cv) {
-    const cv = await crossValidate(data.examples, 5, (m, e) => new PageModel(m).labelNamed(e.features));
+    const cv = await crossValidate(data.examples, 5);
     const f = (x: number) => x.toFixed(4);
     for (const view of ["html", "text"] as const)
       process.stdout.write(
         `${view}: article-extraction-dev F1 ${f(cv[view].ae.f1)} (P ${f(cv[view].ae.precision)} R ${f(cv[view].ae.recall)}), trafilatura-eval-dev F1 ${f(cv[view].te.f1)} (P ${f(cv[view].te.precision)} R ${f(cv[view].te.recall)}) — ${cv.folds}-fold cross-validation\n`,
       );
   }
-  const model = trainPageModel(data.examples);
-  const bytes = gzipSync(JSON.stringify(model), { level: 9 });
-  const out = values.out ?? fileURLToPath(MODEL_URL);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, bytes);
-  process.stderr.write(
-    `train:page: ${model.features.length} features, ${(bytes.length / 1e6).toFixed(2)} MB → ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
-  );
+  const models = trainPageModels(data.examples);
+  for (const [model, url] of [
+    [models.page, MODEL_URL],
+    [models.html, HTML_MODEL_URL],
+  ] as const) {
+    const bytes = gzipSync(JSON.stringify(model), { level: 9 });
+    const out = values.out ? join(values.out, basename(url.pathname)) : fileURLToPath(url);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, bytes);
+    process.stderr.write(
+      `train:page: ${model.features.length} features, ${(bytes.length / 1e6).toFixed(2)} MB → ${out} at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+    );
+  }
   return 0;
 }
 

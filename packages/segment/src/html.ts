@@ -178,7 +178,11 @@ function locate(vis: Visible, text: string, srcStart: number, srcEnd: number): P
 /** Documents of an HTML page as the page model reads its blocks; offsets point into `html`. */
 export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft[]; reading: PageReading } {
   const layout = htmlLayout(html);
-  const reading = readBlocks(layout.blocks, { ...opts, fallback: () => rulesLabels(layout.analysis) });
+  const reading = readBlocks(layout.blocks, {
+    ...opts,
+    structure: layout.structure,
+    fallback: () => rulesLabels(layout.analysis),
+  });
   const vis = visibleText(html);
   const { blocks } = reading;
   const piece = (i: number): Piece => {

@@ -25,6 +25,8 @@ export interface SegmentOptions {
   memory?: { seen: ReadonlyMap<string, number>; keys: string[] };
   /** Another page model than the committed one (cross-validation). */
   model?: PageModel;
+  /** The second reading's model of HTML pages that goes with `model` (see `ReadOptions.htmlModel`). */
+  htmlModel?: PageModel;
 }
 
 /**
@@ -54,7 +56,7 @@ export async function segmentFile(input: SegmentInput, opts: SegmentOptions = {}
     if (count > 0) warnings.push(`${count} control character(s) such as NUL in the text were replaced by spaces`);
     if (mediaType === "text/html") checkHtmlDepth(text, file.name, limits.maxHtmlDepth);
     else checkLines(text, file.name, limits.maxLines);
-    const read = { mtime: file.mtime, seen: opts.memory?.seen, model: opts.model };
+    const read = { mtime: file.mtime, seen: opts.memory?.seen, model: opts.model, htmlModel: opts.htmlModel };
     const { drafts: found, reading } =
       mediaType === "text/html"
         ? draftHtml(text, read)

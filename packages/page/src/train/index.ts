@@ -24,5 +24,10 @@ export {
   DEFAULT_TRAIN,
   type Example,
   mainText,
+  type PageModels,
+  readExample,
+  STACK_FOLDS,
+  type StoredPageModels,
   trainPageModel,
+  trainPageModels,
 } from "./train.js";
