@@ -6,7 +6,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HTML_MODEL_URL, MODEL_URL, type StoredPageModel } from "./model.js";
 import { buildTrainingData, type TrainingData } from "./train/build.js";
 import { sharedDir } from "./train/data.js";
-import { type CrossValidation, crossValidate, trainPageModels } from "./train/train.js";
+import {
+  type CrossValidation,
+  crossValidateFirstReading,
+  DEFAULT_TRAIN,
+  type FoldModels,
+  trainFoldModels,
+  trainPageModels,
+} from "./train/train.js";
 
 const shared = sharedDir();
 const present =
@@ -16,23 +23,27 @@ if (!present) console.log(`skipping the page model's training tests: ${shared}/d
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 /**
- * The training run and a cross-validation share one preparation of the pages. The full 5-fold figures
- * take `pnpm bench` or `pnpm train:page --cv` (minutes); here 2 folds check the floors in a third of the time.
+ * The training run and a cross-validation share one preparation of the pages and the fold models: the second
+ * reading's training needs page models each trained without a third of the pages, and those same models
+ * read their held-out third for the first reading's 3-fold figures. The full 5-fold figures of both readings
+ * take `pnpm bench` or `pnpm train:page --cv` (many minutes).
  */
 describe.skipIf(!present)("the page model", () => {
   let data: TrainingData;
+  let folds: FoldModels;
   let cv: CrossValidation;
-  beforeAll(async () => {
+  beforeAll(() => {
     data = buildTrainingData(shared) as TrainingData;
-    cv = await crossValidate(data.examples, 2);
+    folds = trainFoldModels(data.examples);
+    cv = crossValidateFirstReading(data.examples, folds);
     const f = (x: number) => x.toFixed(4);
     console.log(
-      `page model, 2-fold cross-validation: html ae ${f(cv.html.ae.f1)} te ${f(cv.html.te.f1)}, flattened ae ${f(cv.text.ae.f1)} te ${f(cv.text.te.f1)}`,
+      `page model (first reading), ${cv.folds}-fold cross-validation: html ae ${f(cv.html.ae.f1)} te ${f(cv.html.te.f1)}, flattened ae ${f(cv.text.ae.f1)} te ${f(cv.text.te.f1)}`,
     );
   }, 900_000);
 
   it("pnpm train:page reproduces the committed models byte for byte", () => {
-    const models = trainPageModels(data.examples);
+    const models = trainPageModels(data.examples, DEFAULT_TRAIN, folds);
     for (const [model, url] of [
       [models.page, MODEL_URL],
       [models.html, HTML_MODEL_URL],
@@ -43,11 +54,12 @@ describe.skipIf(!present)("the page model", () => {
       const stored = JSON.parse(gunzipSync(committed).toString("utf8")) as StoredPageModel;
       expect(stored.features.length).toBeGreaterThan(1000);
     }
-    // five training runs (the page model, three folds' first readings, the second reading): about three
-    // minutes on a quiet machine, more on a loaded one
+    // two training runs beside the folds' (the page model, the second reading): about a minute and a half on a
+    // quiet machine, more on a loaded one
   }, 900_000);
 
-  // floors on pages each fold's model was not trained on
+  // floors on pages each fold's model was not trained on (the first reading: the second's folds would take
+  // three more trainings each)
   it("reads flattened pages it was not trained on: article-extraction-dev F1 and trafilatura-eval-dev F1", () => {
     expect(cv.text.ae.f1).toBeGreaterThanOrEqual(FLOORS.textAe);
     expect(cv.text.te.f1).toBeGreaterThanOrEqual(FLOORS.textTe);
@@ -60,8 +72,9 @@ describe.skipIf(!present)("the page model", () => {
 });
 
 /**
- * Flattened: the issue's floors (2 folds give 0.901 and 0.869 now). HTML: below the issue's 0.97 and 0.93,
- * which the model does not reach (2 folds: 0.947 and 0.919); these are what it reaches less a fold's noise,
- * so that a regression fails CI. Training is seeded: on any machine the same folds give the same figures.
+ * The first reading's 3-fold figures (html 0.967 / 0.918, flattened 0.889 / 0.882) less about a hundredth, so that
+ * a regression fails CI. Three folds draw the pages otherwise than five (flattened article-extraction-dev 0.889 on 3,
+ * 0.901 on 2, 0.917 on 5): the issue's floors (flattened 0.90 / 0.85, HTML 0.97 / 0.93) are for the bench's
+ * 5-fold cross-validation of both readings. Training is seeded: on any machine the same folds give the same figures.
  */
-const FLOORS = { textAe: 0.9, textTe: 0.85, htmlAe: 0.94, htmlTe: 0.9 };
+const FLOORS = { textAe: 0.88, textTe: 0.87, htmlAe: 0.955, htmlTe: 0.905 };

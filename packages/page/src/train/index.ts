@@ -21,13 +21,16 @@ export {
 export {
   type CrossValidation,
   crossValidate,
+  crossValidateFirstReading,
   DEFAULT_TRAIN,
   type Example,
+  type FoldModels,
   mainText,
   type PageModels,
   readExample,
   STACK_FOLDS,
   type StoredPageModels,
+  trainFoldModels,
   trainPageModel,
   trainPageModels,
 } from "./train.js";
