@@ -7,7 +7,7 @@ import type { Block } from "./lines.js";
 import { htmlPageModel, type PageModel, pageModel } from "./model.js";
 import { type Shape, shapesOf } from "./shape.js";
 import { parseSourceLines } from "./source-line.js";
-import { type BlockStructure, stackFeatures } from "./stack.js";
+import { type BlockStructure, SECOND_READING_MAX_BLOCKS, stackFeatures } from "./stack.js";
 import { stopWords } from "./stopwords.js";
 
 /** One document found on a page; numbers are block indices. */
@@ -150,7 +150,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   const model = opts.model ?? pageModel();
   let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
   const second = opts.htmlModel ?? (opts.model ? undefined : htmlPageModel());
-  if (opts.structure && second && blocks.length > 0) {
+  if (opts.structure && second && blocks.length > 0 && blocks.length <= SECOND_READING_MAX_BLOCKS) {
     ctx.stack = stackFeatures(opts.structure, blocks, labels);
     labels = second.label(blocks, shapes, ctx);
   }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { Label } from "./labels.js";
 import { textBlocks } from "./lines.js";
-import { type BlockStructure, stackFeatures } from "./stack.js";
+import { type PageModel, pageModel } from "./model.js";
+import { readBlocks } from "./read.js";
+import { type BlockStructure, SECOND_READING_MAX_BLOCKS, stackFeatures } from "./stack.js";
 
 describe("stackFeatures", () => {
   // a menu, a title, two paragraphs with a caption between them in one article element, a footer
@@ -51,5 +53,28 @@ describe("stackFeatures", () => {
   it("says so when the first reading found no body", () => {
     const none = stackFeatures(structure, blocks, new Int32Array(6).fill(L.pre));
     expect(none.every((f) => f.includes("span=none") && f.includes("c1=0"))).toBe(true);
+  });
+});
+
+describe("the second reading", () => {
+  it("reads a page of up to SECOND_READING_MAX_BLOCKS blocks twice, a larger one (a table, a data dump) once", () => {
+    let calls = 0;
+    const second = {
+      label: (...args: Parameters<PageModel["label"]>) => {
+        calls++;
+        return pageModel().label(...args);
+      },
+    } as PageModel;
+    const page = (n: number) => {
+      const blocks = textBlocks(Array.from({ length: n }, (_, i) => `Row ${i} has some words.`).join("\n"));
+      const structure = { chains: blocks.map((_, i) => [i, n]), looks: blocks.map(() => "td.|tr.") };
+      return { blocks, structure };
+    };
+    const small = page(20);
+    readBlocks(small.blocks, { model: pageModel(), htmlModel: second, structure: small.structure });
+    expect(calls).toBe(1);
+    const large = page(SECOND_READING_MAX_BLOCKS + 1);
+    readBlocks(large.blocks, { model: pageModel(), htmlModel: second, structure: large.structure });
+    expect(calls).toBe(1);
   });
 });

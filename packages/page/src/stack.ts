@@ -48,8 +48,32 @@ export function blockStructure(owners: Element[]): BlockStructure {
 }
 
 const share = (x: number) => (x <= 0 ? 0 : x < 0.25 ? 1 : x < 0.5 ? 2 : x < 0.75 ? 3 : x < 1 ? 4 : 5);
+const SHARES = 6;
 const logBucket = (n: number) => (n <= 2 ? n : 1 + Math.ceil(Math.log2(n)));
-const nameOf = (y: number | undefined) => (y === undefined ? "none" : (labelNames[y] as string));
+const MAX_DISTANCE = 4000;
+
+// every feature's name made once, here, and picked by numbers: a page of many blocks made ~17 strings a block
+/** A label's name (index y + 1; 0: no block there). */
+const NAMES = ["none", ...labelNames];
+const LABELLED = (key: string) => NAMES.map((name) => `${key}=${name}`);
+const OWN = LABELLED("y");
+const NEIGHBOUR = ["p1", "n1", "p2", "n2"].map(LABELLED);
+const SPANS = ["none", "before", "after", "inside"];
+const SPAN = SPANS.map((x) => `span=${x}`);
+const OWN_SPAN = NAMES.map((y) => SPANS.map((x) => `y.span=${y}.${x}`));
+const DIST = Array.from({ length: logBucket(MAX_DISTANCE) + 1 }, (_, d) => `dist=${d}`);
+const CONTAINER = Array.from({ length: CONTAINER_LEVELS + 1 }, (_, level) =>
+  Array.from({ length: SHARES }, (_, x) => `c${level}=${x}`),
+);
+const OWN_CONTAINER = Array.from({ length: PAIRED_LEVELS + 1 }, (_, level) =>
+  NAMES.map((y) => Array.from({ length: SHARES }, (_, x) => `y.c${level}=${y}.${x}`)),
+);
+const ALIKE = Array.from({ length: SHARES }, (_, x) => `alike=${x}`);
+const ALIKE_NONE = "alike=none";
+const ALIKE_COUNT = Array.from({ length: 6 }, (_, x) => `alike.n=${x}`);
+
+/** Pages of more blocks are read once: a data dump, not an article (the dev pages have at most 6,570 blocks, 99% under 900). */
+export const SECOND_READING_MAX_BLOCKS = 10_000;
 
 /**
  * What a first reading of an HTML page says around each block, as features of a second reading (stacked
@@ -92,40 +116,41 @@ export function stackFeatures(structure: BlockStructure, blocks: Block[], labels
   let seen = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     if (isBody(i)) seen = i;
-    toBody[i] = Math.min(4000, i - seen);
+    toBody[i] = Math.min(MAX_DISTANCE, i - seen);
   }
   seen = Number.POSITIVE_INFINITY;
   for (let i = n - 1; i >= 0; i--) {
     if (isBody(i)) seen = i;
-    toBody[i] = Math.min(toBody[i] as number, 4000, seen - i);
+    toBody[i] = Math.min(toBody[i] as number, MAX_DISTANCE, seen - i);
   }
   const out: string[][] = [];
+  const at = (i: number) => (i < 0 || i >= n ? 0 : (labels[i] as number) + 1);
   for (let i = 0; i < n; i++) {
-    const y = nameOf(labels[i]);
-    const span = first < 0 ? "none" : i < first ? "before" : i > last ? "after" : "inside";
+    const y = at(i);
+    const span = first < 0 ? 0 : i < first ? 1 : i > last ? 2 : 3;
     const f = [
-      `y=${y}`,
-      `p1=${nameOf(labels[i - 1])}`,
-      `n1=${nameOf(labels[i + 1])}`,
-      `p2=${nameOf(labels[i - 2])}`,
-      `n2=${nameOf(labels[i + 2])}`,
-      `span=${span}`,
-      `dist=${logBucket(toBody[i] as number)}`,
-      `y.span=${y}.${span}`,
+      OWN[y] as string,
+      (NEIGHBOUR[0] as string[])[at(i - 1)] as string,
+      (NEIGHBOUR[1] as string[])[at(i + 1)] as string,
+      (NEIGHBOUR[2] as string[])[at(i - 2)] as string,
+      (NEIGHBOUR[3] as string[])[at(i + 2)] as string,
+      SPAN[span] as string,
+      DIST[logBucket(toBody[i] as number)] as string,
+      (OWN_SPAN[y] as string[])[span] as string,
     ];
     const chain = chains[i] as number[];
     for (let level = 1; level < chain.length; level++) {
       const id = chain[level] as number;
-      const s = share((body.get(id) ?? 0) / (total.get(id) as number));
-      f.push(`c${level}=${s}`);
-      if (level <= PAIRED_LEVELS) f.push(`y.c${level}=${y}.${s}`);
+      const x = share((body.get(id) ?? 0) / (total.get(id) as number));
+      f.push((CONTAINER[level] as string[])[x] as string);
+      if (level <= PAIRED_LEVELS) f.push(((OWN_CONTAINER[level] as string[][])[y] as string[])[x] as string);
     }
     const look = looks[i] as string;
     const count = alike.get(look) as number;
     if (count >= 2) {
       const others = (alikeBody.get(look) ?? 0) - (isBody(i) ? 1 : 0);
-      f.push(`alike=${share(others / (count - 1))}`, `alike.n=${Math.min(5, logBucket(count))}`);
-    } else f.push("alike=none");
+      f.push(ALIKE[share(others / (count - 1))] as string, ALIKE_COUNT[Math.min(5, logBucket(count))] as string);
+    } else f.push(ALIKE_NONE);
     out.push(f);
   }
   return out;
