@@ -93,12 +93,30 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
             : `${c[1]}: ${i.num_pending} pending, ${i.num_ack_pending} in flight, ${i.num_redelivered} redelivered, leader ${i.cluster?.leader}`,
         );
       }
-      const warnings = p!
-        .logs()
-        .filter((l) => l.level === "warn" || l.level === "error")
+      // every stream's leader and replicas: a stream left without a leader is what a timeout would be
+      for (const name of provisionedStreams()) {
+        const i = await jsm.streams.info(name).catch((e: Error) => e.message);
+        queues.push(
+          typeof i === "string"
+            ? `${name}: ${i}`
+            : `${name}: leader ${i.cluster?.leader}, replicas ${JSON.stringify(i.cluster?.replicas?.map((r) => [r.name, r.current, r.offline, r.lag]))}`,
+        );
+      }
+      const warned = p!.logs().filter((l) => l.level === "warn" || l.level === "error");
+      // the first one's stack says which call failed
+      const first = warned[0]?.err as { stack?: string } | undefined;
+      const warnings = warned
         .slice(-10)
         .map((l) => `${l.service} ${l.msg} ${(l.err as { message?: string } | undefined)?.message ?? l.status ?? ""}`);
-      throw new Error([err.message, ...why.slice(0, 3), ...queues, ...warnings].join("\n"));
+      throw new Error(
+        [
+          err.message,
+          ...why.slice(0, 3),
+          ...queues,
+          `${warned.length} warnings, the first: ${first?.stack ?? ""}`,
+          ...warnings,
+        ].join("\n"),
+      );
     });
     await new Promise((r) => setTimeout(r, 1000)); // room for a wrong second output to appear
     expect(p.files("output")).toHaveLength(FILES);
@@ -109,7 +127,9 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     expect([...done.values()].reduce((a, b) => a + b, 0)).toBe(FILES);
     // the restarted nodes took their copies back: still three of everything
     for (const name of provisionedStreams()) {
-      const info = await jsm.streams.info(name);
+      const info = await jsm.streams.info(name).catch((e: Error) => {
+        throw new Error(`${name}: stream info: ${e.message}`);
+      });
       expect({ name, replicas: info.config.num_replicas, peers: (info.cluster?.replicas?.length ?? 0) + 1 }).toEqual({
         name,
         replicas: 3,
