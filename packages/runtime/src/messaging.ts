@@ -2,8 +2,6 @@ import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { type ObjectStore, Objm, setSha256Backend } from "@nats-io/obj";
 import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { Buckets, encodeJson, Headers, type ObjectRef, safeJson } from "@sift/contracts";
-import type { Logger } from "./logger.js";
-import { NoRespondersWatch } from "./no-responders.js";
 
 // room for headers and protocol overhead under max_payload
 const HEADROOM = 4096;
@@ -16,15 +14,9 @@ export class Publisher {
   private payloads: Promise<ObjectStore> | undefined;
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
-  private readonly log: Logger | undefined;
-  private readonly watch: NoRespondersWatch;
-  /** The server the last move left, to say so when it lands there again. */
-  private movedFrom: string | undefined;
-  constructor(nc: NatsConnection, js: JetStreamClient, o: { log?: Logger; watch?: NoRespondersWatch } = {}) {
+  constructor(nc: NatsConnection, js: JetStreamClient) {
     this.nc = nc;
     this.js = js;
-    this.log = o.log;
-    this.watch = o.watch ?? new NoRespondersWatch();
   }
 
   get maxPayload(): number {
@@ -38,38 +30,6 @@ export class Publisher {
 
   /** `msgID` lets JetStream drop the copy a redelivered message would publish again. */
   async publish(subject: string, body: unknown, msgID: string): Promise<PubAck> {
-    try {
-      const ack = await this.send(subject, body, msgID);
-      this.watch.answered();
-      return ack;
-    } catch (err) {
-      const streakMs = this.watch.streakMs;
-      if (this.watch.failed(err)) this.moveServer(subject, streakMs, err);
-      throw err;
-    }
-  }
-
-  /**
-   * Publishes through this server have found no stream for longer than a bound, though the stream may be
-   * healthy elsewhere (see NoRespondersWatch): the connection moves to another server of the cluster. The first
-   * forced reconnect after a connect can dial the same server again (nats.js takes the pool's next entry, which
-   * is then still the current one); should it land there, the streak goes on and the next bound moves it on.
-   * A server that tells of no other (a single server) has nowhere to move to: nothing is done.
-   */
-  private moveServer(subject: string, streakMs: number, err: unknown): void {
-    const info = this.nc.info;
-    if ((info?.connect_urls?.length ?? 0) < 2) return;
-    const server = info?.server_name;
-    this.log?.warn(
-      { err, subject, server, noRespondersMs: Math.round(streakMs), again: server === this.movedFrom },
-      "publishes keep finding no responders on this server, moving the connection to another",
-    );
-    this.movedFrom = server;
-    // rejects only when the connection is closed or draining: then there is nothing to move
-    this.nc.reconnect().catch(() => undefined);
-  }
-
-  private async send(subject: string, body: unknown, msgID: string): Promise<PubAck> {
     const data = encodeJson(body);
     const h = headers();
     h.set(Headers.schemaVersion, "1");

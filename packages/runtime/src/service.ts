@@ -55,7 +55,7 @@ export async function startService<S extends z.ZodObject>(o: {
     log,
     nc,
     js: jetstream(nc),
-    publisher: new Publisher(nc, jetstream(nc), { log }),
+    publisher: new Publisher(nc, jetstream(nc)),
     metrics,
     producer: { service: o.service, version: VERSION, instance },
     http,

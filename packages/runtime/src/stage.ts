@@ -12,7 +12,6 @@ import {
 import type { z } from "zod";
 import { envelope, type Producer } from "./envelope.js";
 import type { Logger } from "./logger.js";
-import { isNoResponders } from "./no-responders.js";
 import { provisionConsumer } from "./provision.js";
 import type { Service } from "./service.js";
 
@@ -69,10 +68,10 @@ const BROKER_WAIT_MS = 60_000;
  * JetStream is not up yet, a request that timed out), not that the message cannot be handled.
  */
 export function isBrokerUnavailable(err: unknown): boolean {
-  return (
-    isNoResponders(err) ||
-    (typeof err === "object" && err !== null && (err as { name?: unknown }).name === "TimeoutError")
-  );
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as { name?: unknown; isNoResponders?: () => boolean };
+  if (e.name === "JetStreamNotEnabled" || e.name === "TimeoutError" || e.name === "NoResponders") return true;
+  return e.name === "RequestError" && typeof e.isNoResponders === "function" && e.isNoResponders();
 }
 
 /** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
