@@ -239,14 +239,25 @@ export interface FoldModels {
 
 /** `k` page models, model i trained without the real pages of fold i: first readings of pages a model was not trained on. */
 export function trainFoldModels(examples: Example[], opts: TrainOptions = DEFAULT_TRAIN, k = STACK_FOLDS): FoldModels {
+  const split = foldSplit(examples, k);
+  const models = Array.from({ length: k }, (_, fold) => trainPageModel(split.trainingFor(fold), opts));
+  return { foldOf: split.foldOf, models };
+}
+
+/**
+ * The real pages in k folds by their group, in order of first appearance (both views of a page in one fold), and
+ * each fold's training set: the real pages of the other folds, then every generated page.
+ */
+function foldSplit(examples: Example[], k: number) {
   const real = examples.filter((e) => e.page !== null);
   const generated = examples.filter((e) => e.page === null);
-  const groups = [...new Set(real.map((e) => e.group))];
-  const foldOf = new Map(groups.map((g, i) => [g, i % k]));
-  const models = Array.from({ length: k }, (_, fold) =>
-    trainPageModel([...real.filter((e) => foldOf.get(e.group) !== fold), ...generated], opts),
-  );
-  return { foldOf, models };
+  const foldOf = new Map([...new Set(real.map((e) => e.group))].map((g, i) => [g, i % k]));
+  return {
+    real,
+    foldOf,
+    trainingFor: (fold: number) => [...real.filter((e) => foldOf.get(e.group) !== fold), ...generated],
+    heldOut: (fold: number) => real.filter((e) => foldOf.get(e.group) === fold),
+  };
 }
 
 /** An HTML example's features with what a first reading says around each block, named as `emitFeatures` names them. */
@@ -343,19 +354,15 @@ export async function crossValidate(
   k: number,
   opts: TrainOptions = DEFAULT_TRAIN,
 ): Promise<CrossValidation> {
-  const real = examples.filter((e) => e.page !== null);
-  const generated = examples.filter((e) => e.page === null);
-  const groups = [...new Set(real.map((e) => e.group))];
-  const foldOf = new Map(groups.map((g, i) => [g, i % k]));
+  const split = foldSplit(examples, k);
   const preds = new Map<Example, string>();
   for (let fold = 0; fold < k; fold++) {
-    const train = [...real.filter((e) => foldOf.get(e.group) !== fold), ...generated];
-    const stored = trainPageModels(train, opts);
+    const stored = trainPageModels(split.trainingFor(fold), opts);
     const models = { page: new PageModel(stored.page), html: new PageModel(stored.html) };
-    for (const e of real.filter((x) => foldOf.get(x.group) === fold)) preds.set(e, readMainText(models, e));
+    for (const e of split.heldOut(fold)) preds.set(e, readMainText(models, e));
     await new Promise((r) => setImmediate(r));
   }
-  return scoreReadings(real, preds, k);
+  return scoreReadings(split.real, preds, k);
 }
 
 /**
