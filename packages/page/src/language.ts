@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { eld } from "eld/extrasmall";
+import { Worker } from "node:worker_threads";
 import { LOWER, lowerOf, NO_LOWER } from "./lower.js";
 
 /** A document's language: ISO 639-1 code ("und" when too little text), and how sure the identifier is (0..1). */
@@ -10,7 +11,6 @@ export interface Language {
   confidence: number;
 }
 
-const detector = eld;
 /** Below this many characters (white space collapsed) a language is not worth guessing. */
 const MIN_CHARS = 50;
 const WINDOW = 1000;
@@ -21,48 +21,100 @@ const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 /** The eld release whose detection `GramScorer` repeats (package.json pins it). */
 const ELD_VERSION = "2.1.0";
 
+/** eld's n-gram table flattened (entry e's key is `keys` from `keyAt[e]` to `keyAt[e + 1]`), its byte dictionary and word separator. */
 interface EldFiles {
-  ngrams: Record<string, Record<string, number>>;
+  keys: string;
+  keyAt: Int32Array;
+  /** Entry e's languages and points (as eld stores them) are `langs` and `points` from `pairAt[e]` to `pairAt[e + 1]`. */
+  pairAt: Int32Array;
+  langs: Uint8Array;
+  points: Int32Array;
   languages: Record<string, string>;
   dictionary: string[];
-  separators: RegExp;
+  separators: { source: string; flags: string };
+}
+
+/** eld's package directory, found up the node_modules of this file (its package exports only the detector). */
+function eldRoot(): string | null {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const root = join(dir, "node_modules", "eld");
+    if (existsSync(join(root, "package.json"))) return root;
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
 }
 
 /**
- * eld's n-gram table, byte dictionary and word separator, read from its own files: its package exports only
- * the detector. Null (and eld itself asked) where the files are not found or are another release's.
+ * Flattens eld's files in a thread of its own. eld keeps its table as a module of object literals (49,553
+ * n-grams): evaluated here it would hold ~30 MB of objects and ~80 MB of resident memory in every process
+ * that reads a page, for the life of the process; the thread's heap is given back when it ends.
  */
-async function loadEldFiles(): Promise<EldFiles | null> {
+const FLATTEN = `
+const { parentPort, workerData } = require("node:worker_threads");
+Promise.all(workerData.map((url) => import(url))).then(([data, dict, patterns]) => {
+  const ngrams = data.ngramsData.ngrams;
+  const keys = Object.keys(ngrams);
+  const keyAt = new Int32Array(keys.length + 1);
+  const pairAt = new Int32Array(keys.length + 1);
+  const langs = [];
+  const points = [];
+  keys.forEach((key, e) => {
+    keyAt[e + 1] = keyAt[e] + key.length;
+    const row = ngrams[key];
+    for (const lang in row) {
+      langs.push(Number(lang));
+      points.push(row[lang]);
+    }
+    pairAt[e + 1] = langs.length;
+  });
+  const out = {
+    keys: keys.join(""), keyAt, pairAt, langs: Uint8Array.from(langs), points: Int32Array.from(points),
+    languages: data.ngramsData.languages, dictionary: dict.dictionary,
+    separators: { source: patterns.separators.source, flags: patterns.separators.flags },
+  };
+  parentPort.postMessage(out, [keyAt.buffer, pairAt.buffer, out.langs.buffer, out.points.buffer]);
+});`;
+
+/** eld's files as `GramScorer` reads them; null (and eld itself asked) where they are not found or are another release's. */
+async function loadEldFiles(root: string | null): Promise<EldFiles | null> {
   try {
-    let dir = dirname(fileURLToPath(import.meta.url));
-    for (;;) {
-      const root = join(dir, "node_modules", "eld");
-      if (existsSync(join(root, "package.json"))) {
-        const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string };
-        if (pkg.version !== ELD_VERSION) return null;
-        const load = (file: string) => import(pathToFileURL(join(root, "src", file)).href);
-        const [data, dict, patterns] = await Promise.all([
-          load("ngrams/extrasmall.js"),
-          load("dictionary.js"),
-          load("regexPatterns.js"),
-        ]);
-        return {
-          ngrams: data.ngramsData.ngrams,
-          languages: data.ngramsData.languages,
-          dictionary: dict.dictionary,
-          separators: patterns.separators,
-        };
-      }
-      const up = dirname(dir);
-      if (up === dir) return null;
-      dir = up;
+    if (!root) return null;
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version?: string };
+    if (pkg.version !== ELD_VERSION) return null;
+    const files = ["ngrams/extrasmall.js", "dictionary.js", "regexPatterns.js"].map(
+      (f) => pathToFileURL(join(root, "src", f)).href,
+    );
+    const worker = new Worker(FLATTEN, { eval: true, workerData: files });
+    try {
+      return await new Promise<EldFiles>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+        worker.once("exit", (code) => reject(new Error(`eld's files were not read (thread exit ${code})`)));
+      });
+    } finally {
+      void worker.terminate();
     }
   } catch {
     return null;
   }
 }
 
-const eldFiles = await loadEldFiles();
+const root = eldRoot();
+const eldFiles = await loadEldFiles(root);
+
+/** eld's detector, for the texts `GramScorer` cannot read exactly: loaded on the first (most processes never need it). */
+type Detector = { detect(text: string): { getScores(): Record<string, number> } };
+// eld found by its package name where its directory was not (its exports name no entry for require)
+let detector: Detector | undefined = root ? undefined : ((await import("eld/extrasmall")).eld as Detector);
+function eld(): Detector {
+  // an ES module required (Node ≥ 20.19): it loads synchronously, where a window first asks for it
+  detector ??= (
+    createRequire(import.meta.url)(join(root as string, "src", "entries", "static.extrasmall.js")) as { eld: Detector }
+  ).eld;
+  return detector;
+}
 
 /** A unit's kind for eld's separator: a letter, an apostrophe (kept where it ends a run of separators), or other. */
 const LETTER = 1;
@@ -119,51 +171,35 @@ class GramScorer {
     // a letter is what eld's separator does not match; the apostrophes it keeps are told apart
     this.separator = new RegExp(files.separators.source, files.separators.flags.replace("g", ""));
     for (let b = 0; b < 256; b++) this.dict[b] = (files.dictionary[b] as string).charCodeAt(0);
-    const keys = Object.keys(files.ngrams);
+    const { keys, keyAt } = files;
+    const count = keyAt.length - 1;
     let size = 16;
-    while (size < keys.length * 2) size *= 2;
+    while (size < count * 2) size *= 2;
     this.mask = size - 1;
     this.keyLo = new Int32Array(size);
     this.keyHi = new Int32Array(size);
     this.entry = new Int32Array(size);
-    this.start = new Int32Array(keys.length + 1);
-    let langs = new Uint8Array(keys.length * 2);
-    let points = new Int32Array(keys.length * 2);
-    let pairs = 0;
-    for (let e = 0; e < keys.length; e++) {
-      const key = keys[e] as string;
-      if (key.length === 0 || key.length > 6) throw new Error(`eld n-gram of ${key.length} units`);
-      for (let i = 0; i < key.length; i++) {
-        const u = key.charCodeAt(i);
+    for (let e = 0; e < count; e++) {
+      const from = keyAt[e] as number;
+      const length = (keyAt[e + 1] as number) - from;
+      if (length === 0 || length > 6) throw new Error(`eld n-gram of ${length} units`);
+      for (let i = 0; i < length; i++) {
+        const u = keys.charCodeAt(from + i);
         if (u > 255) throw new Error("eld n-gram unit beyond a byte");
         GRAM[i] = u;
       }
-      const lo = packLo(GRAM, 0, key.length);
-      const hi = packHi(GRAM, 0, key.length);
+      const lo = packLo(GRAM, 0, length);
+      const hi = packHi(GRAM, 0, length);
       let at = hashKey(lo, hi) & this.mask;
       while (this.keyHi[at] !== 0) at = (at + 1) & this.mask;
       this.keyLo[at] = lo;
       this.keyHi[at] = hi;
       this.entry[at] = e;
-      this.start[e] = pairs;
-      const row = files.ngrams[key] as Record<string, number>;
-      for (const lang in row) {
-        if (pairs === langs.length) {
-          const l = new Uint8Array(2 * pairs);
-          l.set(langs);
-          langs = l;
-          const p = new Int32Array(2 * pairs);
-          p.set(points);
-          points = p;
-        }
-        langs[pairs] = Number(lang);
-        points[pairs] = (row[lang] as number) + BASE_NGRAM_SCORE;
-        pairs++;
-      }
     }
-    this.start[keys.length] = pairs;
-    this.langs = langs;
-    this.points = points;
+    this.start = files.pairAt;
+    this.langs = files.langs;
+    this.points = files.points;
+    for (let k = 0; k < this.points.length; k++) this.points[k] = (this.points[k] as number) + BASE_NGRAM_SCORE;
   }
 
   /** Whether the scorer can stand for eld: its separator as this code reads it, each language and byte fitting a byte. */
@@ -371,7 +407,7 @@ export function windowScores(t: string, from: number, to: number): Record<string
       return scores;
     }
   }
-  return detector.detect(t.slice(from, to)).getScores();
+  return eld().detect(t.slice(from, to)).getScores();
 }
 
 /**

@@ -152,7 +152,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
   let inlineTasks: WorkTasks | undefined;
   let inlineRuns = 0;
   if (o.inline)
-    void loadTaskModules(modules).then(
+    void loadTaskModules(modules, { inline: true }).then(
       (t) => {
         inlineTasks = t;
         wakeReady();

@@ -46,13 +46,18 @@ export function readErrorOf(err: unknown): SerialisedError {
   return { name: s.name, message: s.message, code: "WORK_ERROR", retryable: false, unexpected: true };
 }
 
-/** Imports task modules as a worker does (each `init` run once): the tasks by name. */
-export async function loadTaskModules(urls: string[]): Promise<WorkTasks> {
+/** How a task module is loaded: in a worker, or in its service's own process for the small units run inline. */
+export interface TaskInit {
+  inline: boolean;
+}
+
+/** Imports task modules as a worker does (each `init` run once, told where): the tasks by name. */
+export async function loadTaskModules(urls: string[], how: TaskInit = { inline: false }): Promise<WorkTasks> {
   const tasks: WorkTasks = {};
   for (const url of urls) {
-    const mod = (await import(url)) as { tasks?: WorkTasks; init?: () => unknown };
+    const mod = (await import(url)) as { tasks?: WorkTasks; init?: (how: TaskInit) => unknown };
     Object.assign(tasks, mod.tasks ?? {});
-    await mod.init?.();
+    await mod.init?.(how);
   }
   return tasks;
 }

@@ -28,13 +28,16 @@ const SAMPLE =
 
 /**
  * A worker gets ready before its first file: pdf.js and its worker code are imported, and the code for text, Markdown and HTML
- * runs on a sample so that it is compiled (every worker would otherwise pay for that on real files).
+ * runs on a sample so that it is compiled (every worker would otherwise pay for that on real files). The service's own
+ * process (`inline`) reads only small text, Markdown and HTML files (`readsInline`): it does not load pdf.js (~35 MB).
  */
-export async function init(): Promise<void> {
-  await loadPdfJs();
-  // pdf.js would load its worker code (2 MB) on the first PDF; loaded now, it finds it set up (globalThis.pdfjsWorker)
-  // @ts-expect-error: the worker module has no type declarations
-  await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+export async function init(how: { inline?: boolean } = {}): Promise<void> {
+  if (!how.inline) {
+    await loadPdfJs();
+    // pdf.js would load its worker code (2 MB) on the first PDF; loaded now, it finds it set up (globalThis.pdfjsWorker)
+    // @ts-expect-error: the worker module has no type declarations
+    await import("pdfjs-dist/legacy/build/pdf.worker.mjs");
+  }
   // a page of some size, with chrome and related items, read a few times: the hot loops reach the optimising compiler
   const body = Array.from({ length: 12 }, (_, i) => `${SAMPLE.replace("Monday", `Monday ${i + 1}`)}`).join("\n");
   const related = Array.from({ length: 4 }, (_, i) => `Related story ${i + 1}\nThe Star\n${i + 2} hours ago\n`).join(
