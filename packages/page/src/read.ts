@@ -185,12 +185,17 @@ function titleWithoutBody(labels: Int32Array): void {
 }
 
 const SENTENCE_END = /[.!?…。！？]["”’)»]?$/u;
+/** A letter's closing ("Kind regards,", "Cheers,"), or the line before a signature: it ends in a comma. */
+const VALEDICTION = /[,，]$/u;
+/** A signature's lines: a name, a role ("Head of Sales"), a few words each. */
+const SIGNATURE_WORDS = 4;
 
 /**
  * A file with no page around it is all text. One block has nothing to be the chrome of; and a file with no
  * chrome before its text, none inside it and no related items (a note, not a scraped page: a page's menus
- * come first) has no chrome after it either: a last line there that ends a sentence is its closing line
- * ("See you there."; "Share this" stays chrome).
+ * come first) has no chrome after it either: what follows its last paragraph there is its closing — a line that
+ * ends a sentence ("See you there."; "Share this" stays chrome), or a letter's closing and signature
+ * ("Kind regards," then a name: short lines after a line ending in a comma).
  */
 function noPageAround(blocks: Block[], labels: Int32Array): void {
   const n = labels.length;
@@ -199,15 +204,30 @@ function noPageAround(blocks: Block[], labels: Int32Array): void {
     return;
   }
   if (n < 2) return;
-  let post = 0;
+  // only title and body, then a run of chrome at the very end
+  let tail = -1;
   for (let i = 0; i < n; i++) {
     const y = labels[i] as number;
-    if (y === Label.post) post++;
-    else if (y !== Label.title && y !== Label.body) return;
+    if (y === Label.post) {
+      if (tail < 0) tail = i;
+    } else if (tail >= 0 || (y !== Label.title && y !== Label.body)) return;
   }
-  const last = (blocks[n - 1] as Block).text.trimEnd();
-  if (post === 1 && labels[n - 1] === Label.post && labels[n - 2] === Label.body && SENTENCE_END.test(last))
-    labels[n - 1] = Label.body;
+  if (tail <= 0 || labels[tail - 1] !== Label.body) return;
+  const text = (i: number) => (blocks[i] as Block).text.trimEnd();
+  const closing = tail === n - 1 && SENTENCE_END.test(text(tail));
+  // the closing: the last line ending in a comma, with at most two lines after it
+  let v = n - 1;
+  while (v > n - 3 && v > 0 && !VALEDICTION.test(text(v))) v--;
+  let signature = VALEDICTION.test(text(v));
+  for (let i = v + 1; signature && i < n; i++)
+    signature = wordCount(text(i)) <= SIGNATURE_WORDS && !SENTENCE_END.test(text(i));
+  if (closing || signature) labels.fill(Label.body, tail);
+}
+
+function wordCount(text: string): number {
+  let words = 0;
+  for (const w of text.split(/\s+/)) if (w !== "") words++;
+  return words;
 }
 
 function sampleText(blocks: Block[]): string {

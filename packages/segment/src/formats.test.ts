@@ -308,4 +308,24 @@ describe("segmentFile on other input", () => {
     expect(paras(docs[0]).slice(1)).toEqual(["Details", "Bring your laptop", "Lunch is provided", "See you there."]);
     expect(docs[0]?.removed).toEqual([]);
   });
+
+  it("keeps a letter's closing and signature, and still drops a share button after a note", async () => {
+    const body =
+      "The budget review moves to the first week of March, after the auditors asked for two more weeks to check the figures.\n\nPlease send your department's numbers by Friday so that we can prepare the tables.";
+    for (const [closing, signature] of [
+      ["Kind regards,", ["Hannah Berg"]],
+      ["Cheers,", ["Tom", "Head of Finance"]],
+    ] as const) {
+      const text = `Budget review moved\n\n${body}\n\n${closing}\n${signature.join("\n")}\n`;
+      const docs = await segment("letter.txt", new TextEncoder().encode(text));
+      expect(docs).toHaveLength(1);
+      expect(paras(docs[0]).slice(-1 - signature.length)).toEqual([closing, ...signature]);
+      expect(docs[0]?.removed).toEqual([]);
+    }
+    const shared = await segment(
+      "note.txt",
+      new TextEncoder().encode(`Budget review moved\n\n${body}\n\nShare this\n`),
+    );
+    expect(shared[0]?.removed.map((r) => r.text)).toEqual(["Share this"]);
+  });
 });
