@@ -1,7 +1,15 @@
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { LinearChain, type Weights } from "@sift/learn";
-import { emitFeatures, FeatureList, HTML_VIEW, type PageContext, TEMPLATE_NAMES, WORD } from "./features.js";
+import {
+  emitFeatures,
+  FeatureList,
+  HTML_VIEW,
+  type PageContext,
+  STACK_TEMPLATE,
+  TEMPLATE_NAMES,
+  WORD,
+} from "./features.js";
 import { LABELS, pageChain } from "./labels.js";
 import type { Block } from "./lines.js";
 import type { Shape } from "./shape.js";
@@ -71,6 +79,8 @@ function hashWord(word: string): number {
 
 const NUMBER = /^-?\d+$/;
 const TEMPLATE_INDEX = new Map(TEMPLATE_NAMES.map((name, i) => [name, i]));
+/** The stack features' template, by number. */
+const STACK = TEMPLATE_NAMES.indexOf(STACK_TEMPLATE);
 
 /**
  * A view's lookup. Numbers: template t's value v has its id at `numIds[numAt[t] + v + 1]`, for v from -1 below
@@ -131,12 +141,25 @@ export class PageModel {
 
   /** The best labels of a page's blocks. */
   label(blocks: Block[], shapes: Shape[], ctx: PageContext): Int32Array {
-    const n = blocks.length;
+    emitFeatures(blocks, shapes, ctx, this.features);
+    return this.labelFeatures(this.features, blocks.length, ctx.html, undefined);
+  }
+
+  /**
+   * The best labels of a page another model has just labelled (`first`: its features, which `emitFeatures` made
+   * without `ctx.stack`), with `stack` (per block, what that reading says around it) as this model's stack
+   * features: the page's features are not made twice. A block's stack features come last in `emitFeatures`, so
+   * the sums are those of `label` with `ctx.stack`, added in the same order, to the last bit.
+   */
+  labelAgain(first: PageModel, n: number, html: boolean, stack: string[][]): Int32Array {
+    return this.labelFeatures(first.features, n, html, stack);
+  }
+
+  private labelFeatures(list: FeatureList, n: number, html: boolean, stack: string[][] | undefined): Int32Array {
     if (this.em.length < n * LABELS) this.em = new Float64Array(2 * n * LABELS);
     const em = this.em;
-    const { w, numAt, numLen, numIds, wordIds } = ctx.html ? this.html : this.text;
-    const list = this.features;
-    emitFeatures(blocks, shapes, ctx, list);
+    const { w, numAt, numLen, numIds, wordIds } = html ? this.html : this.text;
+    const stackIds = stack ? wordIds[STACK] : undefined;
     const { start, template, value, words } = list;
     // this is the reader's innermost loop: per block, its features' ids looked up and their weights summed,
     // the nine labels in locals, added in the features' order (as training's sums), stored once a block
@@ -180,6 +203,23 @@ export class PageModel {
         e7 += w[b + 7] as number;
         e8 += w[b + 8] as number;
       }
+      // the stack features, after the block's others as `emitFeatures` puts them
+      const extra = stackIds ? stack?.[i] : undefined;
+      if (extra)
+        for (let q = 0; q < extra.length; q++) {
+          const id = (stackIds as WordIds).get(extra[q] as string);
+          if (id < 0) continue;
+          const b = id * LABELS;
+          e0 += w[b] as number;
+          e1 += w[b + 1] as number;
+          e2 += w[b + 2] as number;
+          e3 += w[b + 3] as number;
+          e4 += w[b + 4] as number;
+          e5 += w[b + 5] as number;
+          e6 += w[b + 6] as number;
+          e7 += w[b + 7] as number;
+          e8 += w[b + 8] as number;
+        }
       const at = i * LABELS;
       em[at] = e0;
       em[at + 1] = e1;

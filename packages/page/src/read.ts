@@ -151,8 +151,8 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
   const second = opts.htmlModel ?? (opts.model ? undefined : htmlPageModel());
   if (opts.structure && second && blocks.length > 0 && blocks.length <= SECOND_READING_MAX_BLOCKS) {
-    ctx.stack = stackFeatures(opts.structure, blocks, labels);
-    labels = second.label(blocks, shapes, ctx);
+    // the page's features as the first reading made them, with what it says around each block
+    labels = second.labelAgain(model, blocks.length, ctx.html, stackFeatures(opts.structure, blocks, labels));
   }
   let fellBack = false;
   if (opts.fallback && blocks.length > 0 && !labels.includes(Label.body)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Label } from "./labels.js";
 import { textBlocks } from "./lines.js";
-import { type PageModel, pageModel } from "./model.js";
+import { htmlPageModel, type PageModel, pageModel } from "./model.js";
 import { readBlocks } from "./read.js";
 import { type BlockStructure, SECOND_READING_MAX_BLOCKS, stackFeatures } from "./stack.js";
 
@@ -60,9 +60,9 @@ describe("the second reading", () => {
   it("reads a page of up to SECOND_READING_MAX_BLOCKS blocks twice, a larger one (a table, a data dump) once", () => {
     let calls = 0;
     const second = {
-      label: (...args: Parameters<PageModel["label"]>) => {
+      labelAgain: (...args: Parameters<PageModel["labelAgain"]>) => {
         calls++;
-        return pageModel().label(...args);
+        return htmlPageModel().labelAgain(...args);
       },
     } as PageModel;
     const page = (n: number) => {
