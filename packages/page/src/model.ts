@@ -174,25 +174,27 @@ export class PageModel {
       let e7 = 0;
       let e8 = 0;
       const last = start[i + 1] as number;
-      for (let k = start[i] as number; k < last; k++) {
-        const t = template[k] as number;
-        let b: number;
-        if (t & WORD) {
-          const table = wordIds[t ^ WORD];
-          if (table === undefined) continue;
-          const id = table.get(words[value[k] as number] as string);
-          if (id < 0) continue;
-          b = id * LABELS;
-        } else {
-          // read as an int32: every value is a whole number (a bucket, a count, a rounded share), and
-          // integer sums index the arrays with no check for a fraction
-          const v = (value[k] as number) | 0;
-          // a template with no numbers has no slots (numLen 0)
-          if (!(v >= -1 && v + 1 < (numLen[t] as number))) continue;
-          const id = numIds[(numAt[t] as number) + v + 1] as number;
-          if (id < 0) continue;
-          b = id * LABELS;
+      // the stack features, after the block's others as `emitFeatures` puts them
+      const extra = stackIds ? stack?.[i] : undefined;
+      const end = extra ? last + extra.length : last;
+      for (let k = start[i] as number; k < end; k++) {
+        let id: number;
+        if (k >= last) id = (stackIds as WordIds).get((extra as string[])[k - last] as string);
+        else {
+          const t = template[k] as number;
+          if (t & WORD) {
+            const table = wordIds[t ^ WORD];
+            id = table === undefined ? -1 : table.get(words[value[k] as number] as string);
+          } else {
+            // read as an int32: every value is a whole number (a bucket, a count, a rounded share), and
+            // integer sums index the arrays with no check for a fraction; a template with no numbers has
+            // no slots (numLen 0)
+            const v = (value[k] as number) | 0;
+            id = v >= -1 && v + 1 < (numLen[t] as number) ? (numIds[(numAt[t] as number) + v + 1] as number) : -1;
+          }
         }
+        if (id < 0) continue;
+        const b = id * LABELS;
         e0 += w[b] as number;
         e1 += w[b + 1] as number;
         e2 += w[b + 2] as number;
@@ -203,23 +205,6 @@ export class PageModel {
         e7 += w[b + 7] as number;
         e8 += w[b + 8] as number;
       }
-      // the stack features, after the block's others as `emitFeatures` puts them
-      const extra = stackIds ? stack?.[i] : undefined;
-      if (extra)
-        for (let q = 0; q < extra.length; q++) {
-          const id = (stackIds as WordIds).get(extra[q] as string);
-          if (id < 0) continue;
-          const b = id * LABELS;
-          e0 += w[b] as number;
-          e1 += w[b + 1] as number;
-          e2 += w[b + 2] as number;
-          e3 += w[b + 3] as number;
-          e4 += w[b + 4] as number;
-          e5 += w[b + 5] as number;
-          e6 += w[b + 6] as number;
-          e7 += w[b + 7] as number;
-          e8 += w[b + 8] as number;
-        }
       const at = i * LABELS;
       em[at] = e0;
       em[at + 1] = e1;
