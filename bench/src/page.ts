@@ -1,5 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Readability } from "@mozilla/readability";
 import { createCleaner } from "@sift/clean";
 import type { FileMeta } from "@sift/contracts";
@@ -21,6 +22,7 @@ import {
 } from "@sift/page/train";
 import { segmentFile } from "@sift/segment";
 import { parseHTML } from "linkedom";
+import type { Pass, SpeedPasses } from "./page-speed.js";
 import type { BenchRow, BenchSection } from "./table.js";
 
 /** Readability.js over linkedom: what a Node user would pick. */
@@ -110,21 +112,6 @@ async function crossValidated(
   return { flat, html };
 }
 
-interface Pass {
-  ms: number;
-  /** The main thread's CPU time over the pass, where Linux tells it. */
-  cpuMs: number | null;
-}
-
-/** This thread's time on a CPU (`/proc/thread-self/schedstat`, in ns), or null where there is no such file. */
-function threadCpuMs(): number | null {
-  try {
-    return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
-  } catch {
-    return null;
-  }
-}
-
 const f4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
 export const benchPage: BenchSection = async ({ quick, shared }) => {
@@ -187,34 +174,24 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     figures(pages, (p) => html.get(p.id)?.body ?? null),
     how,
   );
-  const t = performance.now();
   const readability = new Map(pages.map((p) => [p.id, readabilityText(p.html)]));
-  const readabilityMs = performance.now() - t;
   add(
     "html: readability+linkedom",
     figures(pages, (p) => readability.get(p.id) ?? ""),
     "Readability.js 0.6 over linkedom",
   );
 
-  // speed of the committed model, warm: reading flattened pages, and HTML pages; each timed over all pages
-  // five times, the fastest pass reported (a reader runs all day: the first pass also pays the JIT and the
-  // garbage of the sections before it, and on a shared machine any pass may lose its core for a while), the
-  // others in the note, with the main thread's CPU time of the fastest (steadier than the wall on a busy host)
-  const passes = (read: () => void): Pass[] =>
-    [0, 1, 2, 3, 4].map(() => {
-      const c0 = threadCpuMs();
-      const t0 = performance.now();
-      read();
-      const ms = performance.now() - t0;
-      const c1 = threadCpuMs();
-      return { ms, cpuMs: c0 === null || c1 === null ? null : c1 - c0 };
-    });
+  // speed of the committed model, warm, in a process of its own (see page-speed.ts): reading flattened pages,
+  // and HTML pages, each timed over all pages five times, the fastest pass reported, the others in the note,
+  // with the main thread's CPU time of the fastest (steadier than the wall on a busy host)
+  const speed = JSON.parse(
+    execFileSync(process.execPath, [fileURLToPath(new URL("./page-speed.js", import.meta.url)), shared], {
+      maxBuffer: 16 * 1024 * 1024,
+      encoding: "utf8",
+    }),
+  ) as SpeedPasses;
   const fastest = (ps: Pass[]): Pass => ps.reduce((a, b) => (b.ms < a.ms ? b : a));
-  const texts = pages.map((p) => flatText.get(p.id) ?? "");
-  const mb = texts.reduce((n, x) => n + Buffer.byteLength(x), 0) / 1e6;
-  const textPasses = passes(() => {
-    for (const x of texts) readBlocks(textBlocks(x));
-  });
+  const { mb, text: textPasses, html: htmlPasses, readabilityMs } = speed;
   const textBest = fastest(textPasses);
   const mbps = (ms: number) => (mb / (ms / 1000)).toFixed(2);
   rows.push({
@@ -223,12 +200,6 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     value: mb / (textBest.ms / 1000),
     unit: "MB/s",
     note: `${pages.length} flattened pages, ${mb.toFixed(1)} MB; passes ${textPasses.map((p) => mbps(p.ms)).join(", ")} MB/s${textBest.cpuMs ? `; the fastest ${mbps(textBest.cpuMs)} MB/s of main-thread CPU time` : ""}`,
-  });
-  const htmlPasses = passes(() => {
-    for (const p of pages) {
-      const layout = htmlLayout(p.html);
-      readBlocks(layout.blocks, { structure: layout.structure });
-    }
   });
   const htmlBest = fastest(htmlPasses);
   const pps = (ms: number) => ((pages.length * 1000) / ms).toFixed(1);
@@ -244,7 +215,7 @@ export const benchPage: BenchSection = async ({ quick, shared }) => {
     name: "readability HTML pages/s",
     value: (pages.length * 1000) / readabilityMs,
     unit: "pages/s",
-    note: "linkedom parse + Readability",
+    note: "linkedom parse + Readability, one pass in the speed passes' process",
   });
 
   // language: agreement with the page's own <html lang>, where it declares one
