@@ -64,6 +64,9 @@ describe("the page model", () => {
     const run = Array.from(htmlPageModel().label(blocks, shapes, stacked));
     expect(run).toEqual(Array.from(htmlPageModel().labelNamed(names)));
     expect(run).toContain(Label.body);
+    // the reader's way: over the first reading's own features, the stack features summed after them
+    pageModel().label(blocks, shapes, ctx);
+    expect(Array.from(htmlPageModel().labelAgain(pageModel(), blocks.length, true, stacked.stack))).toEqual(run);
   });
 
   it("labels a flattened page the same both ways, with no HTML copies", () => {
