@@ -215,7 +215,10 @@ const T = {
   run_top: template("run.top"),
   run_before: template("run.before"),
   run_after: template("run.after"),
-  /** What a first reading says around an HTML block (see `stackFeatures`): only the second reading has these. */
+  /**
+   * What a first reading says around an HTML block (see `stackFeatures`): only the second reading has these,
+   * named by training (`withStackFeatures`) and summed by the reader after the block's others (`labelAgain`).
+   */
   stack: template("stack"),
 };
 
@@ -312,8 +315,6 @@ export interface PageContext {
   repeats: number[];
   /** Per block: in how many earlier pages of the same source the line was seen (0 when unknown). */
   seen?: number[];
-  /** Per block: what a first reading of the page says around it (`stackFeatures`), for a second reading. */
-  stack?: string[][] | undefined;
 }
 
 /** Per-page context that the features need. */
@@ -396,8 +397,7 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
     const b = blocks[i] as Block;
     const s = shapes[i] as Shape;
     const core = i * CORES;
-    const stack = ctx.stack?.[i];
-    out.block(i, MAX_FIXED_FEATURES + b.markup.length + s.shortWords.length + (stack?.length ?? 0));
+    out.block(i, MAX_FIXED_FEATURES + b.markup.length + s.shortWords.length);
     out.add(T.bias, 0);
     for (let k = 0; k < CORES; k++) out.add(CORE[k] as number, cores[core + k] as number);
     out.add(T.c, logBucket(s.chars));
@@ -475,7 +475,6 @@ export function emitFeatures(blocks: Block[], shapes: Shape[], ctx: PageContext,
           out.add(NB_TEMPLATE[c] as number, cores[other + (NB_CORE[c] as number)] as number);
       }
     }
-    if (stack) for (let q = 0; q < stack.length; q++) out.word(T.stack, stack[q] as string);
   }
   out.end(n);
 }

@@ -146,10 +146,9 @@ export class PageModel {
   }
 
   /**
-   * The best labels of a page another model has just labelled (`first`: its features, which `emitFeatures` made
-   * without `ctx.stack`), with `stack` (per block, what that reading says around it) as this model's stack
-   * features: the page's features are not made twice. A block's stack features come last in `emitFeatures`, so
-   * the sums are those of `label` with `ctx.stack`, added in the same order, to the last bit.
+   * The best labels of a page another model has just labelled (`first`: its features), with `stack` (per block,
+   * what that reading says around it) as this model's stack features, summed after the block's others — where
+   * training names them (`withStackFeatures`): the page's features are not made twice.
    */
   labelAgain(first: PageModel, n: number, html: boolean, stack: string[][]): Int32Array {
     return this.labelFeatures(first.features, n, html, stack);

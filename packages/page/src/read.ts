@@ -163,7 +163,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
     }
   }
   titleWithoutBody(labels);
-  noPageAround(blocks, labels);
+  noPageAround(blocks, shapes, labels);
   const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
   // what the memory said is part of why: a reader of the output can see a line was dropped as a site's recurring chrome
   if (ctx.seen)
@@ -197,7 +197,7 @@ const SIGNATURE_WORDS = 4;
  * ends a sentence ("See you there."; "Share this" stays chrome), or a letter's closing and signature
  * ("Kind regards," then a name: short lines after a line ending in a comma).
  */
-function noPageAround(blocks: Block[], labels: Int32Array): void {
+function noPageAround(blocks: Block[], shapes: Shape[], labels: Int32Array): void {
   const n = labels.length;
   if (n === 1) {
     labels[0] = Label.body;
@@ -220,14 +220,8 @@ function noPageAround(blocks: Block[], labels: Int32Array): void {
   while (v > n - 3 && v > 0 && !VALEDICTION.test(text(v))) v--;
   let signature = VALEDICTION.test(text(v));
   for (let i = v + 1; signature && i < n; i++)
-    signature = wordCount(text(i)) <= SIGNATURE_WORDS && !SENTENCE_END.test(text(i));
+    signature = (shapes[i] as Shape).words <= SIGNATURE_WORDS && !SENTENCE_END.test(text(i));
   if (closing || signature) labels.fill(Label.body, tail);
-}
-
-function wordCount(text: string): number {
-  let words = 0;
-  for (const w of text.split(/\s+/)) if (w !== "") words++;
-  return words;
 }
 
 function sampleText(blocks: Block[]): string {
