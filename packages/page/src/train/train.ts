@@ -289,7 +289,9 @@ export const MIN_PAGES = 3;
 /**
  * An example's feature names as ids of one table that every training of the process shares: a run trains the
  * page model ten times over mostly the same examples, and counting and mapping their names anew each time
- * (a string set per example, a map per training) took a fifth of training.
+ * (a string set per example, a map per training) took about a sixth of training (train.test 313 → 267 s).
+ * The table only grows by names not seen before (a stacked training's few hundred stack features); an
+ * example's features are not changed once made, so their ids are kept by the array.
  */
 interface CodedFeatures {
   /** Per block, its features' shared ids (`offs[i]` to `offs[i + 1]`), in the names' order. */
