@@ -102,4 +102,36 @@ describe("LinearChain", () => {
     const weighed = chain.train(data, fmap.names.length, { epochs: 10, seed: 1 });
     expect([...chain.decode(weighed, seq(fmap, ["z"], []), 1)]).toEqual([0]);
   });
+
+  it("sums training's padded rows (emissions16) to the bit as emissions sums the stored ones, with and without shared rows", () => {
+    const three = { labels: 3, allowed: new Uint8Array(12).fill(1), canEnd: new Uint8Array([1, 1, 1]) };
+    for (const spec of [
+      three,
+      {
+        ...three,
+        classes: [
+          [0, 3],
+          [1, 4],
+          [2, 3],
+        ],
+      },
+    ]) {
+      const chain = new LinearChain(spec);
+      const R = chain.rows;
+      const rand = rng(7);
+      const features = 50;
+      const stored = Float64Array.from({ length: features * R }, () => (rand() - 0.5) * 1e3);
+      const padded = new Float64Array(features * 16);
+      for (let f = 0; f < features; f++) for (let r = 0; r < R; r++) padded[f * 16 + r] = stored[f * R + r] as number;
+      const n = 20;
+      const offs = Int32Array.from({ length: n + 1 }, (_, i) => i * 7);
+      const feats = Int32Array.from({ length: n * 7 }, (_, k) => (k % 11 === 0 ? -1 : Math.floor(rand() * features)));
+      const want = new Float64Array(n * 3);
+      const got = new Float64Array(n * 3);
+      chain.emissions({ w: stored, t: new Float64Array(12) }, feats, offs, n, want);
+      // biome-ignore lint/complexity/useLiteralKeys: the private training path, reached as TypeScript allows a test to
+      chain["emissions16"](padded, feats, offs, n, got);
+      expect([...got]).toEqual([...want]);
+    }
+  });
 });
