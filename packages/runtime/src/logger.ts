@@ -30,6 +30,46 @@ export function censorSecrets<T>(value: T, depth = SECRET_DEPTH): T {
   return (copy ?? value) as T;
 }
 
+/**
+ * A destination that takes the lines logged in one turn of the event loop and writes them to `out` in one call
+ * (a message logs its line as the next one is handled: each line was a system call of its own, and a read of
+ * its own for whoever reads the pipe). What a turn logged is written at its end, and at once on `flushNow`.
+ */
+export function batchedByTurn(out: { write(text: string): unknown }): DestinationStream & { flushNow(): void } {
+  let lines: string[] = [];
+  let scheduled = false;
+  const flushNow = () => {
+    scheduled = false;
+    if (lines.length === 0) return;
+    const text = lines.length === 1 ? (lines[0] as string) : lines.join("");
+    lines = [];
+    out.write(text);
+  };
+  return {
+    write(line: string) {
+      lines.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flushNow);
+      }
+    },
+    flushNow,
+  };
+}
+
+/** One for the process, however many loggers write to it (the lines of a turn stay in the order they were logged). */
+let stdoutBatcher: (DestinationStream & { flushNow(): void }) | undefined;
+
+/** stdout, a turn's lines in one write; what is still held when the process exits is written then. */
+export function turnBatchedStdout(): DestinationStream {
+  if (!stdoutBatcher) {
+    const batcher = batchedByTurn(pino.destination({ dest: 1, sync: true }));
+    process.once("exit", batcher.flushNow);
+    stdoutBatcher = batcher;
+  }
+  return stdoutBatcher;
+}
+
 /** One root logger per service; JSON lines on stdout, with `service` and `instance` on every line. */
 export function createLogger(
   o: { service: string; instance?: string | undefined; level?: string },
@@ -46,7 +86,7 @@ export function createLogger(
         log: (obj) => censorSecrets(obj),
       },
     },
-    dest ?? pino.destination({ dest: 1, sync: true }),
+    dest ?? turnBatchedStdout(),
   );
   // nor a child's bindings: children inherit this from the root (a pino child is made from its parent by Object.create)
   const child = root.child;
