@@ -344,7 +344,7 @@ async function pipelineRows(
     name: "NATS: messages handled",
     value: STAGES.reduce((n, s) => n + (totals.get(s)?.messages ?? 0), 0),
     unit: "messages",
-    note: `handler time summed (with MAX_IN_FLIGHT=4 overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
+    note: `handler time summed (with MAX_IN_FLIGHT=${process.env.MAX_IN_FLIGHT ?? 12} overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
   });
   const peakAfterCorpus = a.memory();
   const stored = await a.streamCounts();

@@ -57,7 +57,7 @@ export const BaseEnv = z.object({
   /** Names this process in logs; defaults to host name and pid. */
   SIFT_INSTANCE: z.string().optional(),
   /** Messages one replica works on at once. */
-  MAX_IN_FLIGHT: z.coerce.number().int().positive().default(4),
+  MAX_IN_FLIGHT: z.coerce.number().int().positive().default(12),
   /** How long the server waits for an ack before redelivering; long work calls working(). */
   ACK_WAIT_MS: ms.default(30_000),
   /** Deliveries of one message before it goes to the DLQ. */
