@@ -72,6 +72,51 @@ describe("runtime against a real server", () => {
     expect(metrics).toMatch(/sift_messages_retried_total\{service="retry-test"\} 2/);
   });
 
+  it("works on up to MAX_IN_FLIGHT small messages at once, and on no more than WORK_PROCESSES + 2 large ones", async () => {
+    nats = await startLocalNats();
+    svc = await startService({
+      service: "in-flight-test",
+      env: {
+        NATS_URL: nats.url,
+        LOG_LEVEL: "silent",
+        MAX_IN_FLIGHT: "8",
+        WORK_PROCESSES: "1",
+        WORK_INLINE_MAX_BYTES: "1000",
+      },
+    });
+    let now = { small: 0, large: 0 };
+    let most = { small: 0, large: 0, both: 0 };
+    let done = 0;
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string(), pad: z.string() }),
+      handle: async (m) => {
+        const kind = m.pad.length > 1000 ? "large" : "small";
+        now = { ...now, [kind]: now[kind] + 1 };
+        most = {
+          small: Math.max(most.small, now.small),
+          large: Math.max(most.large, now.large),
+          both: Math.max(most.both, now.small + now.large),
+        };
+        await new Promise((r) => setTimeout(r, 150));
+        now = { ...now, [kind]: now[kind] - 1 };
+        done++;
+        return [];
+      },
+    });
+    const js = jetstream(svc.nc);
+    // large ones first: the small ones behind them still find the slots the large ones may not take
+    for (let i = 0; i < 8; i++)
+      await js.publish(Subjects.fileReceived, encodeJson({ fileId: `l${i}`, pad: "x".repeat(2000) }));
+    for (let i = 0; i < 16; i++) await js.publish(Subjects.fileReceived, encodeJson({ fileId: `s${i}`, pad: "" }));
+    await waitFor(() => done >= 24, 30_000);
+    await stage.stop();
+    expect(most.large).toBe(3);
+    expect(most.both).toBe(8);
+    expect(most.small).toBeGreaterThanOrEqual(5);
+  });
+
   it("acks a message only once the work it does alongside its publishes is done: a failure there retries it", async () => {
     nats = await startLocalNats();
     svc = await startService({

@@ -49,6 +49,12 @@ export interface StageOptions<S extends z.ZodType> {
   handle: (input: z.infer<S>, ctx: HandlerContext) => Promise<Outgoing[]>;
   /** In-flight limit of this replica; defaults to MAX_IN_FLIGHT. */
   maxInFlight?: number;
+  /**
+   * Whether a message (its raw bytes) brings a large unit of work: at most WORK_PROCESSES + 2 of those are in flight
+   * at once, whatever MAX_IN_FLIGHT says, since each holds its unit in memory while it waits for a worker. Default:
+   * a body stored by reference (over the server's max payload) or over WORK_INLINE_MAX_BYTES.
+   */
+  isLarge?: (data: Uint8Array) => boolean;
   /** The server-side cap on unacked messages across replicas. */
   maxAckPending?: number;
 }
@@ -89,6 +95,8 @@ function quietly(log: Logger, what: string, fn: () => void): void {
 export async function runStage<S extends z.ZodType>(svc: Service, o: StageOptions<S>): Promise<RunningStage> {
   const { config, log, nc, js, publisher, metrics, producer } = svc;
   const maxInFlight = o.maxInFlight ?? config.MAX_IN_FLIGHT;
+  const maxLarge = Math.min(maxInFlight, config.WORK_PROCESSES + 2);
+  const isLarge = o.isLarge ?? ((data: Uint8Array) => data.length > config.WORK_INLINE_MAX_BYTES || isReference(data));
   await provisionConsumer(
     nc,
     o.consumer,
@@ -100,14 +108,18 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   let consuming = false;
   let messages: ConsumerMessages | undefined;
   let inFlight = 0;
+  let largeInFlight = 0;
   const waiters: Array<() => void> = [];
-  const release = () => {
+  const release = (large: boolean) => {
     inFlight--;
-    waiters.shift()?.();
+    if (large) largeInFlight--;
+    for (const w of waiters.splice(0)) w();
   };
-  const slot = async () => {
-    while (inFlight >= maxInFlight) await new Promise<void>((r) => waiters.push(r));
+  const slot = async (large: boolean) => {
+    while (inFlight >= maxInFlight || (large && largeInFlight >= maxLarge))
+      await new Promise<void>((r) => waiters.push(r));
     inFlight++;
+    if (large) largeInFlight++;
   };
   const idle = async () => {
     while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
@@ -258,8 +270,9 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
           }
         })().catch(() => {});
         for await (const m of messages) {
-          await slot();
-          void handleOne(m).finally(release);
+          const large = isLarge(m.data);
+          await slot(large);
+          void handleOne(m).finally(() => release(large));
         }
       } catch (err) {
         if (!stopping) log.error({ err }, "consume loop failed, restarting");
@@ -282,6 +295,15 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       log.info({ consumer: o.consumer.durable }, "consumer stopped");
     },
   };
+}
+
+const REF_START = new TextEncoder().encode('{"$ref"');
+
+/** A body sent by reference (`Publisher.publish` over the max payload): `{"$ref": …}`, a few dozen bytes. */
+export function isReference(data: Uint8Array): boolean {
+  if (data.length > 512 || data.length < REF_START.length) return false;
+  for (let i = 0; i < REF_START.length; i++) if (data[i] !== REF_START[i]) return false;
+  return true;
 }
 
 const elapsed = (t0: number): number => Math.round((performance.now() - t0) * 10) / 10;

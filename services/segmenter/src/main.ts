@@ -20,6 +20,7 @@ import {
 } from "@sift/runtime";
 import { readsInline } from "@sift/segment";
 import { z } from "zod";
+import { bringsLargeFile } from "./large.js";
 import { createKvLineMemory } from "./line-memory.js";
 
 const SegmenterEnv = LimitsEnv.extend({
@@ -41,6 +42,8 @@ async function main() {
     stage: "segmenter",
     consumer: Consumers.segmenter,
     input: FileReceived,
+    // a file over INTAKE_INLINE_MAX_BYTES comes as a reference to the `sift-files` store: small message, large file
+    isLarge: (data) => bringsLargeFile(data, svc.config.WORK_INLINE_MAX_BYTES),
     handle: async (m, ctx) => {
       const name = m.object?.name ?? m.fileId;
       const bytes = m.content !== undefined ? Buffer.from(m.content, "base64") : await files.getBlob(name);
