@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { BaseEnv, loadConfig } from "@sift/runtime";
 import { benchCorpus, bigText, type CorpusFile, describeCorpus, makePdf, smallFiles, writeFiles } from "./corpus.js";
 import { monotonicUs } from "./cpu-profile.js";
 import { type RunningPipeline, startPipeline } from "./nats-pipeline.js";
@@ -344,7 +345,7 @@ async function pipelineRows(
     name: "NATS: messages handled",
     value: STAGES.reduce((n, s) => n + (totals.get(s)?.messages ?? 0), 0),
     unit: "messages",
-    note: `handler time summed (with MAX_IN_FLIGHT=${process.env.MAX_IN_FLIGHT ?? 12} overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
+    note: `handler time summed (with MAX_IN_FLIGHT=${loadConfig(BaseEnv, process.env).MAX_IN_FLIGHT} overlap): intake ${Math.round(totals.get("intake")?.ms ?? 0)} ms, ${handler}`,
   });
   const peakAfterCorpus = a.memory();
   const stored = await a.streamCounts();

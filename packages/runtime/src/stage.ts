@@ -300,7 +300,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
 const REF_START = new TextEncoder().encode('{"$ref"');
 
 /** A body sent by reference (`Publisher.publish` over the max payload): `{"$ref": …}`, a few dozen bytes. */
-export function isReference(data: Uint8Array): boolean {
+function isReference(data: Uint8Array): boolean {
   if (data.length > 512 || data.length < REF_START.length) return false;
   for (let i = 0; i < REF_START.length; i++) if (data[i] !== REF_START[i]) return false;
   return true;

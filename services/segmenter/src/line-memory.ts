@@ -40,13 +40,6 @@ export function createKvLineMemory(
   const sourceOf = new Map<string, string>();
   // pages whose purge was sent and whose delete the watch has not brought back: gone already, not purged again
   const purging = new Set<string>();
-  // how many of a source's pages are in `purging`: its live pages are counted without a walk over them all
-  const purgingIn = new Map<string, number>();
-  const countPurging = (source: string, by: number) => {
-    const n = (purgingIn.get(source) ?? 0) + by;
-    if (n > 0) purgingIn.set(source, n);
-    else purgingIn.delete(source);
-  };
   let applied = 0;
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
@@ -67,8 +60,8 @@ export function createKvLineMemory(
     pages.set(value.s, list);
   };
   const forget = (key: string) => {
+    purging.delete(key);
     const s = sourceOf.get(key);
-    if (purging.delete(key) && s !== undefined) countPurging(s, -1);
     if (s === undefined) return;
     sourceOf.delete(key);
     const list = pages.get(s) ?? [];
@@ -110,7 +103,6 @@ export function createKvLineMemory(
         pages.clear();
         sourceOf.clear();
         purging.clear();
-        purgingIn.clear();
         applied = 0;
         watching = false;
       }
@@ -164,24 +156,12 @@ export function createKvLineMemory(
       // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
       caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
-      // (pages other records in flight purge already are not counted: each would otherwise purge them once more);
-      // the oldest live pages are found from the front of the list, not by a walk over all of a source's pages
-      const list = pages.get(source) ?? [];
-      let excess = list.length - (purgingIn.get(source) ?? 0) - maxPages;
-      const victims: Page[] = [];
-      for (let i = 0; excess > 0 && i < list.length; i++) {
-        const page = list[i] as Page;
-        if (purging.has(page.key)) continue;
-        victims.push(page);
-        excess--;
-      }
-      for (const old of victims) {
+      // (pages other records in flight purge already are not counted: each would otherwise purge them once more)
+      const live = (pages.get(source) ?? []).filter((p) => !purging.has(p.key));
+      for (const old of live.slice(0, Math.max(0, live.length - maxPages))) {
         purging.add(old.key);
-        countPurging(source, 1);
-      }
-      for (const old of victims) {
         await kv.purge(old.key).catch((err: unknown) => {
-          if (purging.delete(old.key)) countPurging(source, -1);
+          purging.delete(old.key);
           log.warn({ err, key: old.key }, "line memory page not purged");
         });
       }
