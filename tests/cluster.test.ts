@@ -9,12 +9,13 @@ import { createLogger, ProvisionError, provisionedStreams, provisionStreams } fr
 import { afterAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "./support/nats-cluster.js";
 import { startLocalNats } from "./support/nats-server.js";
-import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+import { type LogLine, type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { completions } from "./support/results.js";
 import { waitFor } from "./support/wait.js";
 
 const FILES = 80;
 const PROVISION = { duplicateWindowMs: 120_000, ackWaitMs: 3000, maxDeliver: 5 };
+const fileId = (i: number) => createHash("sha256").update(text(i)).digest("hex");
 const text = (i: number) =>
   `Harbour notice ${i}\n\nThe harbour master of Belford said on day ${i} that ferry ${i * 7} would sail late, and Anna Berg of the council agreed.\n`;
 
@@ -42,6 +43,68 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     } catch {
       return false;
     }
+  };
+
+  /**
+   * What failed or waits, and why, for a failure message: failed/, the queues, every stream's leader and replicas
+   * (a stream left without one is what a timeout would be), which node each client is on and whether it routes the
+   * work stream's subjects, and for each file `missing(i)` picks, where it lies and what the services last said of it.
+   */
+  const diagnose = async (headline: string, missing: (i: number) => boolean): Promise<string> => {
+    const jsm = await jetstreamManager(nc!);
+    const why = p!
+      .files("failed")
+      .filter((f) => f.endsWith(".error.json"))
+      .map((f) => readFileSync(join(p!.dir("failed"), f), "utf8"));
+    const lines: string[] = [];
+    for (const c of [
+      ...["segmenter", "cleaner", "tagger"].map((d) => [Streams.work.name, d]),
+      [Streams.results.name, "sink"],
+    ]) {
+      const i = await jsm.consumers.info(c[0]!, c[1]!).catch((e: Error) => e.message);
+      lines.push(
+        typeof i === "string"
+          ? `${c[1]}: ${i}`
+          : `${c[1]}: ${i.num_pending} pending, ${i.num_ack_pending} in flight, ${i.num_redelivered} redelivered, leader ${i.cluster?.leader}`,
+      );
+    }
+    for (const name of provisionedStreams()) {
+      const i = await jsm.streams.info(name).catch((e: Error) => e.message);
+      lines.push(
+        typeof i === "string"
+          ? `${name}: ${i}`
+          : `${name}: leader ${i.cluster?.leader}, replicas ${JSON.stringify(i.cluster?.replicas?.map((r) => [r.name, r.current, r.offline, r.lag]))}, state ${JSON.stringify({ messages: i.state.messages, first: i.state.first_seq, last: i.state.last_seq })}`,
+      );
+    }
+    for (const subject of Streams.work.subjects) lines.push(...(await cluster!.routing(subject)));
+    const errOf = (l: LogLine) => (l.err as { message?: string } | undefined)?.message;
+    for (let i = 0; i < FILES; i++) {
+      if (!missing(i)) continue;
+      const name = `notice-${i}.txt`;
+      const lies = (["intake", "processed", "failed"] as const).filter((d) =>
+        p!.files(d).some((f) => f.startsWith(`notice-${i}.`)),
+      );
+      const said = p!
+        .logs()
+        .filter((l) => l.file === name || l.fileId === fileId(i))
+        .slice(-5)
+        .map(
+          (l) =>
+            `${l.service} ${l.msg} seq ${l.seq} out ${JSON.stringify(l.outSeqs)}${l.duplicates ? ` (${l.duplicates} dup)` : ""}${errOf(l) ? `: ${errOf(l)}` : ""}`,
+        );
+      lines.push(`${name} (in ${lies.join(", ") || "no folder"}): ${said.join(" | ") || "no log line"}`);
+    }
+    const warned = p!.logs().filter((l) => l.level === "warn" || l.level === "error");
+    // the first one's stack says which call failed
+    const first = warned[0]?.err as { stack?: string } | undefined;
+    const warnings = warned.slice(-10).map((l) => `${l.service} ${l.msg} ${errOf(l) ?? l.status ?? ""}`);
+    return [
+      headline,
+      ...why.slice(0, 3),
+      ...lines,
+      `${warned.length} warnings, the first: ${first?.stack ?? ""}`,
+      ...warnings,
+    ].join("\n");
   };
 
   it("provisions R3 everywhere and loses or doubles nothing when the meta leader and the work stream's leader are killed", async () => {
@@ -76,54 +139,17 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     await waitFor(healthy, 30_000, "the work stream's leader back in the cluster");
 
     await p.waitForOutputs(FILES, 90_000).catch(async (err: Error) => {
-      // what failed or waits, and why: the data folder and the logs go with the test
-      const why = p!
-        .files("failed")
-        .filter((f) => f.endsWith(".error.json"))
-        .map((f) => readFileSync(join(p!.dir("failed"), f), "utf8"));
-      const queues = [];
-      for (const c of [
-        ...["segmenter", "cleaner", "tagger"].map((d) => [Streams.work.name, d]),
-        [Streams.results.name, "sink"],
-      ]) {
-        const i = await jsm.consumers.info(c[0]!, c[1]!).catch((e: Error) => e.message);
-        queues.push(
-          typeof i === "string"
-            ? `${c[1]}: ${i}`
-            : `${c[1]}: ${i.num_pending} pending, ${i.num_ack_pending} in flight, ${i.num_redelivered} redelivered, leader ${i.cluster?.leader}`,
-        );
-      }
-      // every stream's leader and replicas: a stream left without a leader is what a timeout would be
-      for (const name of provisionedStreams()) {
-        const i = await jsm.streams.info(name).catch((e: Error) => e.message);
-        queues.push(
-          typeof i === "string"
-            ? `${name}: ${i}`
-            : `${name}: leader ${i.cluster?.leader}, replicas ${JSON.stringify(i.cluster?.replicas?.map((r) => [r.name, r.current, r.offline, r.lag]))}`,
-        );
-      }
-      const warned = p!.logs().filter((l) => l.level === "warn" || l.level === "error");
-      // the first one's stack says which call failed
-      const first = warned[0]?.err as { stack?: string } | undefined;
-      const warnings = warned
-        .slice(-10)
-        .map((l) => `${l.service} ${l.msg} ${(l.err as { message?: string } | undefined)?.message ?? l.status ?? ""}`);
-      throw new Error(
-        [
-          err.message,
-          ...why.slice(0, 3),
-          ...queues,
-          `${warned.length} warnings, the first: ${first?.stack ?? ""}`,
-          ...warnings,
-        ].join("\n"),
-      );
+      const outputs = p!.files("output").join("\n");
+      throw new Error(await diagnose(err.message, (i) => !outputs.includes(`notice-${i}.`)));
     });
     await new Promise((r) => setTimeout(r, 1000)); // room for a wrong second output to appear
     expect(p.files("output")).toHaveLength(FILES);
     expect(p.files("failed")).toEqual([]);
     const done = await completions(nc);
-    const ids = Array.from({ length: FILES }, (_, i) => createHash("sha256").update(text(i)).digest("hex"));
-    expect(ids.map((id) => done.get(id) ?? 0)).toEqual(ids.map(() => 1));
+    const ids = Array.from({ length: FILES }, (_, i) => fileId(i));
+    const counts = ids.map((id) => done.get(id) ?? 0);
+    if (counts.some((c) => c !== 1))
+      throw new Error(await diagnose(`sift.file.completed counts ${JSON.stringify(counts)}`, (i) => counts[i] !== 1));
     expect([...done.values()].reduce((a, b) => a + b, 0)).toBe(FILES);
     // the restarted nodes took their copies back: still three of everything
     for (const name of provisionedStreams()) {

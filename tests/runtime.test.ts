@@ -1,11 +1,11 @@
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { jetstream } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Objm } from "@nats-io/obj";
 import { connect } from "@nats-io/transport-node";
-import { Buckets, Consumers, encodeJson, FileReceived, SiftError, Subjects } from "@sift/contracts";
-import { envelope, provisionConsumer, runStage, type Service, startService } from "@sift/runtime";
+import { Buckets, Consumers, encodeJson, FileReceived, SiftError, Streams, Subjects } from "@sift/contracts";
+import { createLogger, envelope, provisionConsumer, runStage, type Service, startService } from "@sift/runtime";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
@@ -115,6 +115,92 @@ describe("runtime against a real server", () => {
     expect(most.large).toBe(3);
     expect(most.both).toBe(8);
     expect(most.small).toBeGreaterThanOrEqual(5);
+  });
+
+  it("makes its consumer again when the stream's sequence went back below what it had delivered, and takes what came since", async () => {
+    nats = await startLocalNats();
+    svc = await startService({
+      service: "sequence-test",
+      env: { NATS_URL: nats.url, LOG_LEVEL: "silent", ACK_WAIT_MS: "2000", MAX_DELIVER: "5" },
+    });
+    const handled: number[] = [];
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string(), n: z.number() }),
+      handle: async (m) => {
+        handled.push(m.n);
+        return [];
+      },
+      consumerCheckMs: 300,
+    });
+    const publish = async (from: number, to: number) => {
+      const nc = await connect({ servers: nats!.url });
+      for (let n = from; n < to; n++)
+        await jetstream(nc).publish(Subjects.fileReceived, encodeJson({ fileId: `f${n}`, n }));
+      await nc.close();
+    };
+    await publish(0, 5);
+    await waitFor(() => handled.length >= 5);
+    const jsm = await jetstreamManager(svc.nc);
+    await waitFor(async () => (await jsm.consumers.info(Streams.work.name, "segmenter")).ack_floor.stream_seq >= 5);
+    await new Promise((r) => setTimeout(r, 1500)); // the consumer's state reaches its file
+    // what a replica that lost its messages does as the new leader: the stream starts again at sequence 1, while
+    // the consumer's state says it delivered up to 5 (its messages removed from the store under a stopped server)
+    await nats.kill();
+    rmSync(join(nats.storeDir, "jetstream", "$G", "streams", Streams.work.name, "msgs"), { recursive: true });
+    await nats.start();
+    await publish(5, 8);
+    const nc = await connect({ servers: nats.url });
+    const gone = await jetstreamManager(nc);
+    expect((await gone.streams.info(Streams.work.name)).state.last_seq).toBe(3);
+    await nc.close();
+    await waitFor(() => handled.length >= 8, 20_000, "the messages stored after the stream went back");
+    await stage.stop();
+    expect(handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it("makes its consumer again when the work queue holds a message the consumer counts neither pending nor in flight", async () => {
+    nats = await startLocalNats();
+    const env = { NATS_URL: nats.url, LOG_LEVEL: "silent", ACK_WAIT_MS: "500", MAX_DELIVER: "2" };
+    svc = await startService({ service: "stranded-test", env });
+    const options = { ackWaitMs: 500, maxDeliver: 2, maxAckPending: 1000 };
+    await provisionConsumer(svc.nc, Consumers.segmenter, options, createLogger({ service: "t", level: "silent" }));
+    await jetstream(svc.nc).publish(Subjects.fileReceived, encodeJson({ fileId: "f", n: 1 }));
+    // delivered MAX_DELIVER times and never acked, with no advisory taken: what a consumer left by a leader change
+    // that lost its pending state looks like, too (nothing pending, nothing in flight, the message still stored)
+    const raw = await jetstream(svc.nc).consumers.get(Streams.work.name, Consumers.segmenter.durable);
+    for (let i = 0; i < 2; i++) {
+      for await (const _m of await raw.fetch({ max_messages: 1, expires: 1000 })) break;
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    // the server drops a message out of its counts when it would deliver it a third time
+    for await (const _m of await raw.fetch({ max_messages: 1, expires: 1000 })) break;
+    const jsm = await jetstreamManager(svc.nc);
+    await waitFor(
+      async () => {
+        const c = await jsm.consumers.info(Streams.work.name, Consumers.segmenter.durable);
+        return c.num_pending === 0 && c.num_ack_pending === 0;
+      },
+      10_000,
+      "the message out of the consumer's counts",
+    );
+    expect((await jsm.streams.info(Streams.work.name)).state.messages).toBe(1);
+    const handled: number[] = [];
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string(), n: z.number() }),
+      handle: async (m) => {
+        handled.push(m.n);
+        return [];
+      },
+      consumerCheckMs: 300,
+    });
+    await waitFor(() => handled.length >= 1, 20_000, "the stranded message");
+    await stage.stop();
+    expect(handled).toEqual([1]);
+    await waitFor(async () => (await jsm.streams.info(Streams.work.name)).state.messages === 0);
   });
 
   it("acks a message only once the work it does alongside its publishes is done: a failure there retries it", async () => {

@@ -22,6 +22,11 @@ export interface LocalCluster {
   node(name: string): ClusterNode;
   /** The node that leads the JetStream meta group (from its /jsz), once there is one. */
   metaLeader(): Promise<string | undefined>;
+  /**
+   * Per running node: its own subscriptions to `subject` (/subsz), the routes over which a peer asked for it
+   * (/routez: where a publish there goes), and the names of the clients on it (/connz).
+   */
+  routing(subject: string): Promise<string[]>;
   stop(): Promise<void>;
 }
 
@@ -113,9 +118,49 @@ export async function startLocalCluster(size = 3, extraConf = ""): Promise<Local
       return n;
     },
     metaLeader,
+    async routing(subject) {
+      const get = async (n: { http: number }, path: string) =>
+        (await fetch(`http://127.0.0.1:${n.http}${path}`)).json() as Promise<Record<string, unknown>>;
+      const names = new Map<string, string>();
+      for (const n of nodes.filter((x) => x.running)) {
+        const varz = await get(n, "/varz").catch(() => ({}) as Record<string, unknown>);
+        if (typeof varz.server_id === "string") names.set(varz.server_id, n.name);
+      }
+      return Promise.all(
+        nodes.map(async (n) => {
+          if (!n.running) return `${n.name}: not running`;
+          try {
+            const subsz = (await get(n, `/subsz?subs=1&test=${encodeURIComponent(subject)}`)) as { total?: number };
+            const routez = (await get(n, "/routez?subs=1")) as {
+              routes?: Array<{ remote_id?: string; subscriptions_list?: string[] }>;
+            };
+            const routes = (routez.routes ?? []).map(
+              (r) =>
+                `${names.get(r.remote_id ?? "") ?? r.remote_id}${(r.subscriptions_list ?? []).some((sub) => subjectMatches(sub, subject)) ? " (routes it)" : ""}`,
+            );
+            const connz = (await get(n, "/connz?limit=100")) as { connections?: Array<{ name?: string }> };
+            const clients = (connz.connections ?? []).map((c) => c.name ?? "?").sort();
+            return `${n.name}: ${subject}: ${subsz.total ?? 0} local subscriptions, routes to ${routes.join(", ") || "none"}; clients ${clients.join(" ")}`;
+          } catch (err) {
+            return `${n.name}: ${(err as Error).message}`;
+          }
+        }),
+      );
+    },
     async stop() {
       await Promise.all(nodes.map((n) => n.kill()));
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Whether a subscription's subject (with `*` and `>`) takes a literal subject. */
+function subjectMatches(sub: string, subject: string): boolean {
+  const a = sub.split(".");
+  const b = subject.split(".");
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === ">") return b.length > i;
+    if (i >= b.length || (a[i] !== "*" && a[i] !== b[i])) return false;
+  }
+  return a.length === b.length;
 }

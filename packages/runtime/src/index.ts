@@ -35,7 +35,17 @@ export { type HealthServer, startHealthServer } from "./http.js";
 export { createLogger, defaultInstance, type Logger } from "./logger.js";
 export { Publisher } from "./messaging.js";
 export { createMetrics, type StageMetrics } from "./metrics.js";
-export { connectDelayMs, connectNats, natsConnectOptions, natsServers, redactUrl, seedAddress } from "./nats.js";
+export {
+  type BrokerWatch,
+  connectDelayMs,
+  connectNats,
+  createBrokerWatch,
+  isBrokerUnavailable,
+  natsConnectOptions,
+  natsServers,
+  redactUrl,
+  seedAddress,
+} from "./nats.js";
 export {
   type ConsumerOptions,
   kvStream,

@@ -2,6 +2,7 @@ import type { JetStreamClient, PubAck } from "@nats-io/jetstream";
 import { type ObjectStore, Objm, setSha256Backend } from "@nats-io/obj";
 import { headers, type MsgHdrs, type NatsConnection } from "@nats-io/transport-node";
 import { Buckets, encodeJson, Headers, type ObjectRef, safeJson } from "@sift/contracts";
+import type { BrokerWatch } from "./nats.js";
 
 // room for headers and protocol overhead under max_payload
 const HEADROOM = 4096;
@@ -14,9 +15,12 @@ export class Publisher {
   private payloads: Promise<ObjectStore> | undefined;
   private readonly nc: NatsConnection;
   private readonly js: JetStreamClient;
-  constructor(nc: NatsConnection, js: JetStreamClient) {
+  private readonly broker: BrokerWatch | undefined;
+  /** `broker` hears whether each publish was answered. */
+  constructor(nc: NatsConnection, js: JetStreamClient, broker?: BrokerWatch) {
     this.nc = nc;
     this.js = js;
+    this.broker = broker;
   }
 
   get maxPayload(): number {
@@ -33,12 +37,23 @@ export class Publisher {
     const data = encodeJson(body);
     const h = headers();
     h.set(Headers.schemaVersion, "1");
-    if (data.length + HEADROOM <= this.maxPayload) return this.js.publish(subject, data, { msgID, headers: h });
-    const os = await this.payloadStore();
-    const name = objectName(msgID);
-    await os.putBlob({ name }, data);
-    h.set(Headers.payloadRef, name);
-    return this.js.publish(subject, encodeJson({ $ref: name, size: data.length }), { msgID, headers: h });
+    try {
+      if (data.length + HEADROOM <= this.maxPayload) {
+        const ack = await this.js.publish(subject, data, { msgID, headers: h });
+        this.broker?.answered();
+        return ack;
+      }
+      const os = await this.payloadStore();
+      const name = objectName(msgID);
+      await os.putBlob({ name }, data);
+      h.set(Headers.payloadRef, name);
+      const ack = await this.js.publish(subject, encodeJson({ $ref: name, size: data.length }), { msgID, headers: h });
+      this.broker?.answered();
+      return ack;
+    } catch (err) {
+      this.broker?.unanswered(err);
+      throw err;
+    }
   }
 
   /** The body of a message, fetched from the Object Store when it was sent by reference. */

@@ -118,3 +118,60 @@ export async function connectNats(c: NatsConfig, name: string, log: Logger): Pro
   })();
   return connected;
 }
+
+/**
+ * Whether an error says the broker could not answer (no leader for a stream during an election, a node whose
+ * JetStream is not up yet, a request that timed out), not that the message cannot be handled.
+ */
+export function isBrokerUnavailable(err: unknown): boolean {
+  if (typeof err !== "object" || err === null) return false;
+  const e = err as { name?: unknown; isNoResponders?: () => boolean };
+  if (e.name === "JetStreamNotEnabled" || e.name === "TimeoutError" || e.name === "NoResponders") return true;
+  return e.name === "RequestError" && typeof e.isNoResponders === "function" && e.isNoResponders();
+}
+
+/** How long JetStream may leave every request of a connection to a clustered server unanswered before it moves. */
+export const UNANSWERED_MOVE_MS = 15_000;
+
+/** What a connection's requests tell the watch: one answered, one the broker did not answer. */
+export interface BrokerWatch {
+  answered(): void;
+  unanswered(err: unknown): void;
+}
+
+/**
+ * Moves a connection to another server of its cluster once JetStream has answered none of its requests for
+ * `afterMs`. An election takes seconds; past that, the fault is the server the connection is on: nats-server 2.9
+ * can lose its route's interest in a stream's subjects when cluster members restart, and from then on every
+ * publish through that server finds "no responders" (until a restart) while the other servers route it
+ * (tests/cluster.test.ts saw it: intake stuck for minutes with files waiting; nats-io/nats-server#5738).
+ * A single server is never left: there is nowhere to go.
+ */
+export function createBrokerWatch(
+  nc: Pick<NatsConnection, "info" | "getServer" | "reconnect" | "isClosed" | "isDraining">,
+  log: Logger,
+  afterMs = UNANSWERED_MOVE_MS,
+  now: () => number = () => performance.now(),
+): BrokerWatch {
+  let since: number | undefined;
+  let movedAt = Number.NEGATIVE_INFINITY;
+  return {
+    answered() {
+      since = undefined;
+    },
+    unanswered(err) {
+      if (!isBrokerUnavailable(err)) return;
+      const t = now();
+      since ??= t;
+      if (t - since < afterMs || t - movedAt < afterMs) return;
+      if (!nc.info?.cluster || nc.isClosed() || nc.isDraining()) return;
+      log.warn(
+        { server: nc.getServer(), unansweredMs: Math.round(t - since), err },
+        "JetStream has answered nothing through this server; moving to another server of the cluster",
+      );
+      movedAt = t;
+      since = undefined;
+      nc.reconnect().catch((e: unknown) => log.warn({ err: e }, "could not move to another server"));
+    },
+  };
+}

@@ -224,3 +224,49 @@ export async function provisionConsumer(
     }
   }
 }
+
+/**
+ * Watches a durable consumer for messages it will never deliver. nats-server 2.9 leaves two such states after
+ * leader changes in a cluster (both seen in tests/cluster.test.ts): a stream whose sequence went back below what
+ * its consumer had delivered (a replica that lost its messages became the leader: SIFT_WORK at 1..50 while its
+ * consumers stood at ~90), and a work queue holding messages of the consumer's subject that the consumer counts
+ * neither pending nor in flight (five files stored, the segmenter's consumer at 0 and 0). Either way nothing is
+ * delivered again, for ever. Seen on two checks in a row, the consumer is made again, from the stream's first
+ * message: a work queue holds only what no one acked, and the work is idempotent under redelivery (Nats-Msg-Id,
+ * atomic outputs). Returns whether it made the consumer again.
+ */
+export function createConsumerWatch(
+  nc: NatsConnection,
+  spec: ConsumerSpec,
+  o: ConsumerOptions,
+  log: Logger,
+): () => Promise<boolean> {
+  let seen = 0;
+  return async () => {
+    const jsm = await jetstreamManager(nc);
+    // the consumer first, then the stream: a message stored and delivered in between cannot make it look ahead
+    const c = await jsm.consumers.info(spec.stream, spec.durable);
+    const s = await jsm.streams.info(spec.stream, { subjects_filter: spec.filter });
+    const delivered = c.delivered.stream_seq;
+    const last = s.state.last_seq;
+    const stored = Object.values(s.state.subjects ?? {}).reduce((a, b) => a + b, 0);
+    const ahead = delivered > last;
+    const stranded =
+      s.config.retention === RetentionPolicy.Workqueue && stored > 0 && c.num_pending + c.num_ack_pending === 0;
+    if (!ahead && !stranded) {
+      seen = 0;
+      return false;
+    }
+    if (++seen < 2) return false;
+    seen = 0;
+    log.error(
+      { stream: spec.stream, consumer: spec.durable, delivered, last, stored },
+      ahead
+        ? "the stream's sequence went back below what its consumer had delivered; the consumer is made again from the stream's first message"
+        : "the stream holds messages its consumer counts neither pending nor in flight; the consumer is made again from the stream's first message",
+    );
+    await jsm.consumers.delete(spec.stream, spec.durable).catch(() => {});
+    await provisionConsumer(nc, spec, o, log);
+    return true;
+  };
+}

@@ -7,7 +7,7 @@ import { type HealthServer, startHealthServer } from "./http.js";
 import { createLogger, defaultInstance, type Logger } from "./logger.js";
 import { Publisher } from "./messaging.js";
 import { createMetrics, type StageMetrics } from "./metrics.js";
-import { connectNats } from "./nats.js";
+import { type BrokerWatch, connectNats, createBrokerWatch } from "./nats.js";
 import { ProvisionError, type ProvisionOptions, provisionStreams } from "./provision.js";
 import { exitWithParent, onShutdown } from "./shutdown.js";
 
@@ -19,6 +19,8 @@ export interface Service<C extends BaseConfig = BaseConfig> {
   nc: NatsConnection;
   js: JetStreamClient;
   publisher: Publisher;
+  /** Told of requests the broker did not answer (and of answers): moves the connection off a server that routes nothing. */
+  broker: BrokerWatch;
   metrics: StageMetrics;
   producer: Producer;
   http: HealthServer;
@@ -42,6 +44,7 @@ export async function startService<S extends z.ZodObject>(o: {
   const nc = await connectNats(config, `${o.service}-${instance}`, log);
   await provisionStreams(nc, provisionOptions(config), log);
   const metrics = createMetrics(o.service);
+  const broker = createBrokerWatch(nc, log);
   // not ready until the service says what ready means (a stage: consuming, once its workers are up)
   let readyCheck: () => boolean = () => false;
   const http = await startHealthServer({
@@ -55,7 +58,8 @@ export async function startService<S extends z.ZodObject>(o: {
     log,
     nc,
     js: jetstream(nc),
-    publisher: new Publisher(nc, jetstream(nc)),
+    publisher: new Publisher(nc, jetstream(nc), broker),
+    broker,
     metrics,
     producer: { service: o.service, version: VERSION, instance },
     http,

@@ -12,7 +12,8 @@ import {
 import type { z } from "zod";
 import { envelope, type Producer } from "./envelope.js";
 import type { Logger } from "./logger.js";
-import { provisionConsumer } from "./provision.js";
+import { isBrokerUnavailable } from "./nats.js";
+import { createConsumerWatch, provisionConsumer } from "./provision.js";
 import type { Service } from "./service.js";
 
 export interface Outgoing {
@@ -57,6 +58,8 @@ export interface StageOptions<S extends z.ZodType> {
   isLarge?: (data: Uint8Array) => boolean;
   /** The server-side cap on unacked messages across replicas. */
   maxAckPending?: number;
+  /** How often the consumer is checked for messages it will never deliver (`createConsumerWatch`). */
+  consumerCheckMs?: number;
 }
 
 export interface RunningStage {
@@ -66,19 +69,11 @@ export interface RunningStage {
 
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
+/** How often a stage checks its consumer for messages it will never deliver. */
+const CONSUMER_CHECK_MS = 10_000;
+
 /** How long one delivery waits for the broker to answer again before it counts as failed. */
 const BROKER_WAIT_MS = 60_000;
-
-/**
- * Whether an error says the broker could not answer (no leader for a stream during an election, a node whose
- * JetStream is not up yet, a request that timed out), not that the message cannot be handled.
- */
-export function isBrokerUnavailable(err: unknown): boolean {
-  if (typeof err !== "object" || err === null) return false;
-  const e = err as { name?: unknown; isNoResponders?: () => boolean };
-  if (e.name === "JetStreamNotEnabled" || e.name === "TimeoutError" || e.name === "NoResponders") return true;
-  return e.name === "RequestError" && typeof e.isNoResponders === "function" && e.isNoResponders();
-}
 
 /** Acks, naks and keep-alives while the connection is down must not throw out of a timer: redelivery covers them. */
 function quietly(log: Logger, what: string, fn: () => void): void {
@@ -97,12 +92,12 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   const maxInFlight = o.maxInFlight ?? config.MAX_IN_FLIGHT;
   const maxLarge = Math.min(maxInFlight, config.WORK_PROCESSES + 2);
   const isLarge = o.isLarge ?? ((data: Uint8Array) => data.length > config.WORK_INLINE_MAX_BYTES || isReference(data));
-  await provisionConsumer(
-    nc,
-    o.consumer,
-    { ackWaitMs: config.ACK_WAIT_MS, maxDeliver: config.MAX_DELIVER, maxAckPending: o.maxAckPending ?? 1000 },
-    log,
-  );
+  const consumerOptions = {
+    ackWaitMs: config.ACK_WAIT_MS,
+    maxDeliver: config.MAX_DELIVER,
+    maxAckPending: o.maxAckPending ?? 1000,
+  };
+  await provisionConsumer(nc, o.consumer, consumerOptions, log);
   const consumer = await js.consumers.get(o.consumer.stream, o.consumer.durable);
   let stopping = false;
   let consuming = false;
@@ -160,6 +155,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       // the broker, not the message, failed (a stream or KV bucket between leaders, a request timed out): the
       // same delivery runs again once it may answer, so an election does not spend the deliveries MAX_DELIVER
       // keeps for the message's own failures (the work is idempotent: a redelivery would run it again too)
+      svc.broker.unanswered(failed);
       const delay = Math.min(2000, 100 * 2 ** tries);
       log.warn({ seq: m.seq, err: failed, retryInMs: delay }, "broker unavailable, trying the message again");
       quietly(log, "working", () => m.working());
@@ -222,11 +218,21 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
       });
       // validated where it is taken in (the next stage's edge), not here too: it was built from a validated input;
       // sent together (one write, the acks awaited side by side), acked only once JetStream has stored every one
-      await Promise.all([...out.map((msg) => publisher.publish(msg.subject, msg.message, msg.message.id)), ...besides]);
+      const [acks] = await Promise.all([
+        Promise.all(out.map((msg) => publisher.publish(msg.subject, msg.message, msg.message.id))),
+        ...besides,
+      ]);
       quietly(log, "ack", () => m.ack());
       metrics.processed.inc();
       metrics.duration.observe((performance.now() - started) / 1000);
-      mlog().info({ ...notes, ms: elapsed(started), out: out.length }, "message handled");
+      // where its outputs were stored (the next stage's line for each has it as its seq), and how many JetStream
+      // dropped as copies of messages it already had (a redelivery's)
+      const outSeqs = acks.map((a) => a.seq);
+      const duplicates = acks.filter((a) => a.duplicate).length;
+      mlog().info(
+        { ...notes, ms: elapsed(started), out: out.length, outSeqs, ...(duplicates ? { duplicates } : {}) },
+        "message handled",
+      );
     } catch (err) {
       if (isBrokerUnavailable(err) && !stopping && performance.now() - started <= BROKER_WAIT_MS) return err;
       const last = attempt >= config.MAX_DELIVER;
@@ -282,6 +288,24 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     }
   })();
 
+  const consumerWatch = createConsumerWatch(nc, o.consumer, consumerOptions, log);
+  let checking = false;
+  const watchingConsumer = setInterval(() => {
+    // one check at a time: two that overlap on a slow broker would count as two in a row
+    if (checking || stopping) return;
+    checking = true;
+    consumerWatch()
+      .then(
+        // the old consumer's messages end: consume the new one
+        (remade) => remade && messages?.stop(),
+        () => {}, // the broker did not answer: the next check asks again
+      )
+      .finally(() => {
+        checking = false;
+      });
+  }, o.consumerCheckMs ?? CONSUMER_CHECK_MS);
+  watchingConsumer.unref();
+
   log.info({ consumer: o.consumer.durable, maxInFlight }, "consuming");
   return {
     get consuming() {
@@ -289,6 +313,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
     },
     async stop() {
       stopping = true;
+      clearInterval(watchingConsumer);
       messages?.stop();
       await loop;
       await idle();

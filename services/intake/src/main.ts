@@ -43,6 +43,7 @@ async function main() {
       tracker.done(c.name);
     } catch (err) {
       // left in intake/ and tried again on a later scan (NATS down, say)
+      svc.broker.unanswered(err);
       svc.metrics.retried.inc();
       log.warn({ err, file: c.name }, "intake failed, will retry");
       setTimeout(() => tracker.done(c.name), 1000).unref();
