@@ -2,10 +2,17 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { Streams } from "@sift/contracts";
-import { createLogger, ProvisionError, provisionedStreams, provisionStreams } from "@sift/runtime";
+import { Streams, Subjects } from "@sift/contracts";
+import {
+  createBrokerWatch,
+  createLogger,
+  ProvisionError,
+  Publisher,
+  provisionedStreams,
+  provisionStreams,
+} from "@sift/runtime";
 import { afterAll, describe, expect, it } from "vitest";
 import { type LocalCluster, startLocalCluster } from "./support/nats-cluster.js";
 import { startLocalNats } from "./support/nats-server.js";
@@ -193,6 +200,34 @@ describe("SIFT_REPLICAS=3 on a single server", () => {
     } finally {
       await nc.close();
       await nats.stop();
+    }
+  });
+});
+
+describe("a connection the cluster's server leaves unanswered", () => {
+  it("moves to another server of the cluster, where JetStream answers", async () => {
+    const cluster = await startLocalCluster(3);
+    const nc = await connect({ servers: cluster.url.split(","), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    try {
+      const silent = createLogger({ service: "test", level: "silent" });
+      await provisionStreams(nc, { ...PROVISION, replicas: 3 }, silent);
+      const broker = createBrokerWatch(nc, silent, 300);
+      const publisher = new Publisher(nc, jetstream(nc, { timeout: 500 }), broker);
+      const first = nc.getServer();
+      // a subject no stream takes: every publish finds no responders, as from a server that routes nothing
+      const t0 = Date.now();
+      while (nc.getServer() === first && Date.now() - t0 < 10_000) {
+        await publisher.publish("sift.nowhere", { n: 1 }, `m-${Date.now()}`).catch(() => {});
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(nc.getServer()).not.toBe(first);
+      expect(cluster.nodes.map((n) => n.url.replace("nats://", ""))).toContain(nc.getServer());
+      // and the new server carries a real publish
+      const ack = await publisher.publish(Subjects.fileReceived, { n: 2 }, "after-the-move");
+      expect(ack.stream).toBe(Streams.work.name);
+    } finally {
+      await nc.close();
+      await cluster.stop();
     }
   });
 });
