@@ -72,7 +72,7 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
       lines.push(
         typeof i === "string"
           ? `${c[1]}: ${i}`
-          : `${c[1]}: ${i.num_pending} pending, ${i.num_ack_pending} in flight, ${i.num_redelivered} redelivered, leader ${i.cluster?.leader}`,
+          : `${c[1]}: ${i.num_pending} pending, ${i.num_ack_pending} in flight, ${i.num_redelivered} redelivered, delivered up to ${i.delivered.stream_seq}, leader ${i.cluster?.leader}`,
       );
     }
     for (const name of provisionedStreams()) {

@@ -141,10 +141,10 @@ export interface BrokerWatch {
 
 /**
  * Moves a connection to another server of its cluster once JetStream has answered none of its requests for
- * `afterMs`. An election takes seconds; past that, the fault is the server the connection is on: nats-server 2.9
- * can lose its route's interest in a stream's subjects when cluster members restart, and from then on every
- * publish through that server finds "no responders" (until a restart) while the other servers route it
- * (tests/cluster.test.ts saw it: intake stuck for minutes with files waiting; nats-io/nats-server#5738).
+ * `afterMs`. An election takes seconds; past that, the fault is the server the connection is on: after restarts
+ * in a nats-server 2.9 cluster, a server can answer every publish with "no responders", or let it time out, while
+ * the stream has a leader (tests/cluster.test.ts in CI: intake retried its files for the test's whole 90 s;
+ * nats-io/nats-server#5738 reports the same, cleared by restarting a node). Why, the test's runs did not show.
  * A single server is never left: there is nowhere to go.
  */
 export function createBrokerWatch(
