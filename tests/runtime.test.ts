@@ -12,6 +12,22 @@ import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { waitFor } from "./support/wait.js";
 
+/** A segmenter stage that records each message's `n` and checks its consumer every 0.3 s. */
+async function recordingStage(svc: Service) {
+  const handled: number[] = [];
+  const stage = await runStage(svc, {
+    stage: "segmenter",
+    consumer: Consumers.segmenter,
+    input: z.object({ fileId: z.string(), n: z.number() }),
+    handle: async (m) => {
+      handled.push(m.n);
+      return [];
+    },
+    consumerCheckMs: 300,
+  });
+  return { handled, stage };
+}
+
 describe("runtime against a real server", () => {
   let nats: LocalNats | undefined;
   let p: Pipeline | undefined;
@@ -123,17 +139,7 @@ describe("runtime against a real server", () => {
       service: "sequence-test",
       env: { NATS_URL: nats.url, LOG_LEVEL: "silent", ACK_WAIT_MS: "2000", MAX_DELIVER: "5" },
     });
-    const handled: number[] = [];
-    const stage = await runStage(svc, {
-      stage: "segmenter",
-      consumer: Consumers.segmenter,
-      input: z.object({ fileId: z.string(), n: z.number() }),
-      handle: async (m) => {
-        handled.push(m.n);
-        return [];
-      },
-      consumerCheckMs: 300,
-    });
+    const { handled, stage } = await recordingStage(svc);
     const publish = async (from: number, to: number) => {
       const nc = await connect({ servers: nats!.url });
       for (let n = from; n < to; n++)
@@ -186,17 +192,7 @@ describe("runtime against a real server", () => {
       "the message out of the consumer's counts",
     );
     expect((await jsm.streams.info(Streams.work.name)).state.messages).toBe(1);
-    const handled: number[] = [];
-    const stage = await runStage(svc, {
-      stage: "segmenter",
-      consumer: Consumers.segmenter,
-      input: z.object({ fileId: z.string(), n: z.number() }),
-      handle: async (m) => {
-        handled.push(m.n);
-        return [];
-      },
-      consumerCheckMs: 300,
-    });
+    const { handled, stage } = await recordingStage(svc);
     await waitFor(() => handled.length >= 1, 20_000, "the stranded message");
     await stage.stop();
     expect(handled).toEqual([1]);

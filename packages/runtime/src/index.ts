@@ -40,7 +40,6 @@ export {
   connectDelayMs,
   connectNats,
   createBrokerWatch,
-  isBrokerUnavailable,
   natsConnectOptions,
   natsServers,
   redactUrl,

@@ -34,26 +34,26 @@ export class Publisher {
 
   /** `msgID` lets JetStream drop the copy a redelivered message would publish again. */
   async publish(subject: string, body: unknown, msgID: string): Promise<PubAck> {
-    const data = encodeJson(body);
-    const h = headers();
-    h.set(Headers.schemaVersion, "1");
     try {
-      if (data.length + HEADROOM <= this.maxPayload) {
-        const ack = await this.js.publish(subject, data, { msgID, headers: h });
-        this.broker?.answered();
-        return ack;
-      }
-      const os = await this.payloadStore();
-      const name = objectName(msgID);
-      await os.putBlob({ name }, data);
-      h.set(Headers.payloadRef, name);
-      const ack = await this.js.publish(subject, encodeJson({ $ref: name, size: data.length }), { msgID, headers: h });
+      const ack = await this.send(subject, body, msgID);
       this.broker?.answered();
       return ack;
     } catch (err) {
       this.broker?.unanswered(err);
       throw err;
     }
+  }
+
+  private async send(subject: string, body: unknown, msgID: string): Promise<PubAck> {
+    const data = encodeJson(body);
+    const h = headers();
+    h.set(Headers.schemaVersion, "1");
+    if (data.length + HEADROOM <= this.maxPayload) return this.js.publish(subject, data, { msgID, headers: h });
+    const os = await this.payloadStore();
+    const name = objectName(msgID);
+    await os.putBlob({ name }, data);
+    h.set(Headers.payloadRef, name);
+    return this.js.publish(subject, encodeJson({ $ref: name, size: data.length }), { msgID, headers: h });
   }
 
   /** The body of a message, fetched from the Object Store when it was sent by reference. */

@@ -131,7 +131,7 @@ export function isBrokerUnavailable(err: unknown): boolean {
 }
 
 /** How long JetStream may leave every request of a connection to a clustered server unanswered before it moves. */
-export const UNANSWERED_MOVE_MS = 15_000;
+const UNANSWERED_MOVE_MS = 15_000;
 
 /** What a connection's requests tell the watch: one answered, one the broker did not answer. */
 export interface BrokerWatch {
