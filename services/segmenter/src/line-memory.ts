@@ -38,8 +38,16 @@ export function createKvLineMemory(
   // pages per source in the order they were recorded, and which source a page key belongs to
   const pages = new Map<string, Page[]>();
   const sourceOf = new Map<string, string>();
-  // pages whose purge was sent and whose delete the watch has not brought back: gone already, not purged again
+  // pages whose purge was sent and whose delete the watch has not brought back: gone already, not purged again;
+  // and how many of them each source has (the window counts the others)
   const purging = new Set<string>();
+  const purgingOf = new Map<string, number>();
+  const unmarkPurging = (key: string, source: string | undefined) => {
+    if (!purging.delete(key) || source === undefined) return;
+    const n = (purgingOf.get(source) ?? 0) - 1;
+    if (n > 0) purgingOf.set(source, n);
+    else purgingOf.delete(source);
+  };
   let applied = 0;
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
@@ -60,8 +68,8 @@ export function createKvLineMemory(
     pages.set(value.s, list);
   };
   const forget = (key: string) => {
-    purging.delete(key);
     const s = sourceOf.get(key);
+    unmarkPurging(key, s);
     if (s === undefined) return;
     sourceOf.delete(key);
     const list = pages.get(s) ?? [];
@@ -103,6 +111,7 @@ export function createKvLineMemory(
         pages.clear();
         sourceOf.clear();
         purging.clear();
+        purgingOf.clear();
         applied = 0;
         watching = false;
       }
@@ -156,15 +165,25 @@ export function createKvLineMemory(
       // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
       caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
-      // (pages other records in flight purge already are not counted: each would otherwise purge them once more)
-      const live = (pages.get(source) ?? []).filter((p) => !purging.has(p.key));
-      for (const old of live.slice(0, Math.max(0, live.length - maxPages))) {
-        purging.add(old.key);
-        await kv.purge(old.key).catch((err: unknown) => {
-          purging.delete(old.key);
-          log.warn({ err, key: old.key }, "line memory page not purged");
-        });
+      // (pages other records in flight purge already are not counted: each would otherwise purge them once more).
+      // Those are the oldest, so the ones to purge are found from the front, not by a pass over every page of the
+      // source a page (a source of small files keeps SIFT_LINES_MAX_PAGES pages and records one a file)
+      const list = pages.get(source) ?? [];
+      let excess = list.length - (purgingOf.get(source) ?? 0) - maxPages;
+      const old: string[] = [];
+      for (let i = 0; excess > 0 && i < list.length; i++) {
+        const key = (list[i] as Page).key;
+        if (purging.has(key)) continue;
+        purging.add(key);
+        old.push(key);
+        excess--;
       }
+      if (old.length > 0) purgingOf.set(source, (purgingOf.get(source) ?? 0) + old.length);
+      for (const key of old)
+        await kv.purge(key).catch((err: unknown) => {
+          unmarkPurging(key, source);
+          log.warn({ err, key }, "line memory page not purged");
+        });
     },
     pages(source) {
       return pages.get(source)?.length ?? 0;
