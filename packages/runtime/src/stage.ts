@@ -67,6 +67,14 @@ export interface RunningStage {
   readonly consuming: boolean;
 }
 
+/**
+ * Messages a replica asks the server for at a time, whatever MAX_IN_FLIGHT allows in flight: what a pull brought and
+ * the stage has not taken yet waits in the client with no keep-alive (nats.js pulls again only as the loop takes
+ * messages), so the pull stays small while more messages are worked on at once. Slots, not pulls, made the
+ * difference: 10,000 small files with 32 in flight went as fast with pulls of 12 as with pulls of 32.
+ */
+const PULL_BATCH = 12;
+
 const retryDelayMs = (attempt: number): number => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
 /** How often a stage checks its consumer for messages it will never deliver. */
@@ -91,6 +99,7 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
   const { config, log, nc, js, publisher, metrics, producer } = svc;
   const maxInFlight = o.maxInFlight ?? config.MAX_IN_FLIGHT;
   const maxLarge = Math.min(maxInFlight, config.WORK_PROCESSES + 2);
+  const pullBatch = Math.min(maxInFlight, PULL_BATCH);
   const isLarge = o.isLarge ?? ((data: Uint8Array) => data.length > config.WORK_INLINE_MAX_BYTES || isReference(data));
   const consumerOptions = {
     ackWaitMs: config.ACK_WAIT_MS,
@@ -264,8 +273,8 @@ export async function runStage<S extends z.ZodType>(svc: Service, o: StageOption
         // quarters of the batch) that was a pull request for nearly every message; at a quarter, one for every
         // three or so, and no more waits in this process than before
         messages = await consumer.consume({
-          max_messages: maxInFlight,
-          threshold_messages: Math.max(1, Math.floor(maxInFlight / 4)),
+          max_messages: pullBatch,
+          threshold_messages: Math.max(1, Math.floor(pullBatch / 4)),
         });
         consuming = true;
         void (async () => {
