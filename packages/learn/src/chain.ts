@@ -216,6 +216,67 @@ export class LinearChain {
     }
   }
 
+  /**
+   * The best allowed label sequence in which at least one item has label `must` (Viterbi over each label and
+   * whether `must` was seen yet: exact, at twice the work); false, `out` untouched, when no allowed path has it.
+   */
+  viterbiWith(em: Float64Array, trans: Weights["t"], n: number, out: Int32Array, must: number): boolean {
+    if (n === 0) return false;
+    const L = this.labels;
+    const W = 2 * L;
+    // layer 0 (index y): `must` not seen yet; layer 1 (index L + y): seen
+    const delta = new Float64Array(n * W);
+    const back = new Int32Array(n * W);
+    const NEG = Number.NEGATIVE_INFINITY;
+    for (let y = 0; y < L; y++) {
+      const v = this.startOk[y] ? (em[y] as number) + (trans[L * L + y] as number) : NEG;
+      delta[y] = y === must ? NEG : v;
+      delta[L + y] = y === must ? v : NEG;
+    }
+    for (let i = 1; i < n; i++) {
+      const base = (i - 1) * W;
+      const cur = i * W;
+      for (let y = 0; y < L; y++) {
+        const end = this.prevAt[y + 1] as number;
+        // each layer from itself; `must` lifts either layer into the seen one
+        for (let layer = 0; layer < 2; layer++) {
+          let best = NEG;
+          let arg = 0;
+          if (!(y === must && layer === 0))
+            for (let k = this.prevAt[y] as number; k < end; k++) {
+              const p = this.prev[k] as number;
+              const t = trans[p * L + y] as number;
+              for (let l = y === must ? 0 : layer; l <= layer; l++) {
+                const v = (delta[base + l * L + p] as number) + t;
+                if (v > best) {
+                  best = v;
+                  arg = l * L + p;
+                }
+              }
+            }
+          delta[cur + layer * L + y] = best + (em[i * L + y] as number);
+          back[cur + layer * L + y] = arg;
+        }
+      }
+    }
+    let best = NEG;
+    let arg = -1;
+    const last = (n - 1) * W;
+    for (let y = 0; y < L; y++) {
+      const v = delta[last + L + y] as number;
+      if (this.endOk[y] && v > best) {
+        best = v;
+        arg = L + y;
+      }
+    }
+    if (arg < 0) return false;
+    for (let i = n - 1; i >= 0; i--) {
+      out[i] = arg % L;
+      arg = back[i * W + arg] as number;
+    }
+    return true;
+  }
+
   /** The best labels of one sequence. */
   decode(wts: Weights, seq: Pick<Sequence, "feats" | "offs">, n: number): Int32Array {
     const em = new Float64Array(n * this.labels);

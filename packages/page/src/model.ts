@@ -10,7 +10,7 @@ import {
   TEMPLATE_NAMES,
   WORD,
 } from "./features.js";
-import { LABELS, pageChain } from "./labels.js";
+import { LABELS, type Label, pageChain } from "./labels.js";
 import type { Block } from "./lines.js";
 import type { Shape } from "./shape.js";
 
@@ -216,6 +216,15 @@ export class PageModel {
       em[at + 8] = e8;
     }
     return this.decode(em, n);
+  }
+
+  /**
+   * The best labels of the page this model last read (`label`, `labelAgain`) in which some block has `must`, or null
+   * when no reading allowed by the label chain has one.
+   */
+  labelWith(must: Label, n: number): Int32Array | null {
+    const out = new Int32Array(n);
+    return this.chain.viterbiWith(this.em, this.t, n, out, must) ? out : null;
   }
 
   /** The best labels of blocks given their features as names ("template=value"), as training spells them. */

@@ -32,6 +32,11 @@ export interface PageReading {
   keys: string[];
   /** The model found no body and `fallback`'s labels were read instead. */
   fellBack: boolean;
+  /**
+   * The model read no block as the article's text (nor a title), on a page that holds prose, and neither did
+   * `fallback`: its best reading in which some block is text was taken instead of refusing the page.
+   */
+  forcedBody: boolean;
 }
 
 export interface ReadOptions {
@@ -150,16 +155,28 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   const model = opts.model ?? pageModel();
   let labels = blocks.length > 0 ? model.label(blocks, shapes, ctx) : new Int32Array(0);
   const second = opts.htmlModel ?? (opts.model ? undefined : htmlPageModel());
+  // the model whose reading the labels are: what it scored each block is asked again when the page has no body
+  let reader = model;
   if (opts.structure && second && blocks.length > 0 && blocks.length <= SECOND_READING_MAX_BLOCKS) {
     // the page's features as the first reading made them, with what it says around each block
     labels = second.labelAgain(model, blocks.length, ctx.html, stackFeatures(opts.structure, blocks, labels));
+    reader = second;
   }
   let fellBack = false;
-  if (opts.fallback && blocks.length > 0 && !labels.includes(Label.body)) {
-    const other = opts.fallback();
-    if (other.includes(Label.body)) {
+  let forcedBody = false;
+  if (blocks.length > 0 && !labels.includes(Label.body)) {
+    const other = opts.fallback?.();
+    if (other?.includes(Label.body)) {
       labels = other;
       fellBack = true;
+    } else if (!labels.includes(Label.title) && shapes.some((s) => s.prose)) {
+      // a page with prose that the model read all as chrome or related items is misread as a whole, not empty: its
+      // best reading with some text beats refusing it (a page of menus alone, with no prose, is still refused)
+      const forced = reader.labelWith(Label.body, blocks.length);
+      if (forced) {
+        labels = forced;
+        forcedBody = true;
+      }
     }
   }
   titleWithoutBody(labels);
@@ -171,7 +188,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
       const n = ctx.seen[r.block] ?? 0;
       if (n > 0) r.reason = `${r.reason} (seen on ${n} earlier page${n > 1 ? "s" : ""} of this source)`;
     }
-  return { blocks, labels, documents, removed, language, keys: distinct, fellBack };
+  return { blocks, labels, documents, removed, language, keys: distinct, fellBack, forcedBody };
 }
 
 /** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */

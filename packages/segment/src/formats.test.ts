@@ -94,10 +94,20 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
     expect(paras(main)).toEqual(story.map(visible).map((p) => p.replace("&ldquo;", "“").replace("&rdquo;", "”")));
     expect(main?.text).not.toContain("Politics");
     expect(main?.warnings.join(" ")).toMatch(/no article.*markup rules/);
-    // a flattened page has no markup to fall back on: read by the same model, it is refused, saying why
+    // a flattened page has no markup to fall back on: read by the same model, it gets the model's best reading that
+    // has some text (the story is prose), and says so
     const flat = new TextEncoder().encode(story.map(visible).join("\n\n"));
+    const [flatMain] = await segmentFile(
+      { file: fileMeta("page.txt", "text/plain", flat.length), bytes: flat },
+      { model: blind },
+    );
+    expect(flatMain?.role).toBe("main");
+    expect(paras(flatMain).length).toBeGreaterThan(0);
+    expect(flatMain?.warnings.join(" ")).toMatch(/read none of the page as the article's text/);
+    // a page of menus and links alone holds no prose: it is refused, saying why
+    const menus = new TextEncoder().encode(["Home", "Politics", "Sport", "Contact us"].join("\n"));
     await expect(
-      segmentFile({ file: fileMeta("page.txt", "text/plain", flat.length), bytes: flat }, { model: blind }),
+      segmentFile({ file: fileMeta("menu.txt", "text/plain", menus.length), bytes: menus }, { model: blind }),
     ).rejects.toThrow(/no text to keep/);
   });
 

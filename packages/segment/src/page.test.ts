@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { SegmentedDocument } from "@sift/contracts";
+import { type PageReading, readBlocks, textBlocks } from "@sift/page";
 import { describe, expect, it } from "vitest";
+import { draftsOfTextPage } from "./page.js";
 import { segmentFile } from "./segment.js";
 import { fileMeta, hasShared, sharedPath } from "./shared.test-helpers.js";
 
@@ -259,5 +261,17 @@ describe("segmentFile on a related list with no source lines", () => {
       ...item("Part three"),
     ].join("\n");
     expect(await segmentText(page)).toHaveLength(1);
+  });
+});
+
+describe("a page read by the model's best reading that has text", () => {
+  it("says so in its main document's warnings", () => {
+    const page = "Harbour plan approved\n\nThe council approved the harbour plan on Tuesday, after a long debate.\n";
+    const reading = readBlocks(textBlocks(page));
+    const say = (r: PageReading) => draftsOfTextPage(page, r).find((d) => d.role === "main")?.warnings ?? [];
+    expect(say(reading)).toEqual([]);
+    expect(say({ ...reading, forcedBody: true })).toEqual([
+      expect.stringMatching(/read none of the page as the article's text/),
+    ]);
   });
 });

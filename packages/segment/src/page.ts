@@ -59,6 +59,11 @@ export function draftsOf(
       warnings: [] as string[],
     } satisfies Draft,
   }));
+  const main = drafts.find((x) => x.doc.role === "main")?.draft;
+  if (main && reading.forcedBody)
+    main.warnings.push(
+      "the page model read none of the page as the article's text: its text is the model's best reading that has some",
+    );
   const first = drafts[0]?.draft;
   for (const r of reading.removed) {
     const d = owner.get(r.block);
