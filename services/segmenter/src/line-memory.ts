@@ -166,8 +166,8 @@ export function createKvLineMemory(
       caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
       // (pages other records in flight purge already are not counted: each would otherwise purge them once more).
-      // Those are the oldest, so the ones to purge are found from the front, not by a pass over every page of the
-      // source a page (a source of small files keeps SIFT_LINES_MAX_PAGES pages and records one a file)
+      // Those are the oldest, so the ones to purge are found from the front, not by a pass over all the source's pages
+      // for every page recorded (a source of small files keeps SIFT_LINES_MAX_PAGES pages and records one a file)
       const list = pages.get(source) ?? [];
       let excess = list.length - (purgingOf.get(source) ?? 0) - maxPages;
       const old: string[] = [];
