@@ -133,6 +133,45 @@ describe("runtime against a real server", () => {
     expect(most.small).toBeGreaterThanOrEqual(5);
   });
 
+  it("works on more messages at once than a pull brings, and holds no more than a pull beyond them", async () => {
+    nats = await startLocalNats();
+    // more slots than a pull's 12: the stage fills them from several pulls
+    svc = await startService({
+      service: "pull-test",
+      env: { NATS_URL: nats.url, LOG_LEVEL: "silent", MAX_IN_FLIGHT: "20" },
+    });
+    let now = 0;
+    let most = 0;
+    let done = 0;
+    const stage = await runStage(svc, {
+      stage: "segmenter",
+      consumer: Consumers.segmenter,
+      input: z.object({ fileId: z.string() }),
+      handle: async () => {
+        most = Math.max(most, ++now);
+        await new Promise((r) => setTimeout(r, 300));
+        now--;
+        done++;
+        return [];
+      },
+    });
+    const js = jetstream(svc.nc);
+    for (let i = 0; i < 80; i++) await js.publish(Subjects.fileReceived, encodeJson({ fileId: `f${i}` }));
+    // what the server has delivered and not had acked: the stage's slots, plus what waits in the client with no
+    // keep-alive (a pull's worth, and the one message the loop holds while it waits for a slot)
+    const jsm = await jetstreamManager(svc.nc);
+    let unacked = 0;
+    while (done < 80) {
+      const info = await jsm.consumers.info(Consumers.segmenter.stream, Consumers.segmenter.durable);
+      unacked = Math.max(unacked, info.num_ack_pending);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await stage.stop();
+    expect(most).toBe(20);
+    expect(unacked).toBeGreaterThan(20);
+    expect(unacked).toBeLessThanOrEqual(20 + 12 + 1);
+  });
+
   it("makes its consumer again when the stream's sequence went back below what it had delivered, and takes what came since", async () => {
     nats = await startLocalNats();
     svc = await startService({
