@@ -242,8 +242,11 @@ export function createConsumerWatch(
   log: Logger,
 ): () => Promise<boolean> {
   let seen = 0;
+  // made once, without the account-info request `jetstreamManager` sends to check the API: a check is two requests
+  let manager: JetStreamManager | undefined;
   return async () => {
-    const jsm = await jetstreamManager(nc);
+    manager ??= await jetstreamManager(nc, { checkAPI: false });
+    const jsm = manager;
     // the consumer first, then the stream: a message stored and delivered in between cannot make it look ahead
     const c = await jsm.consumers.info(spec.stream, spec.durable);
     const s = await jsm.streams.info(spec.stream, { subjects_filter: spec.filter });
