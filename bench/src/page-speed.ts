@@ -52,7 +52,7 @@ const text = passes(() => {
 const html = passes(() => {
   for (const p of pages) {
     const layout = htmlLayout(p.html);
-    readBlocks(layout.blocks, { structure: layout.structure });
+    readBlocks(layout.blocks, { structure: layout.structure, comments: layout.comments });
   }
 });
 const t = performance.now();

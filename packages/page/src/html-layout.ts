@@ -363,6 +363,46 @@ export interface HtmlLayout {
   declaredLanguage: string | undefined;
   /** Where each block sits in the markup, for the second reading. */
   structure: BlockStructure;
+  /** Per block, 1 when it lies in a comment section (`COMMENT_SECTION`). */
+  comments: Uint8Array;
+}
+
+/**
+ * Names that mark a page's comment section, as whole class or id tokens: WordPress's `#comments`,
+ * `.comment-list` and `.commentlist`, Disqus's `#disqus_thread`, and the like. Readers' comments are not the
+ * article, whatever their prose looks like (trafilatura keeps them apart; the benchmarks' gold leaves them out).
+ */
+const COMMENT_SECTION =
+  /^(?:comments|comment-?list|comments?[-_](?:area|section|container|wrapper|wrap|thread|list|block|box|holder)|disqus_thread)$/i;
+
+function isCommentSection(el: Element): boolean {
+  for (const v of [el.attribs.class, el.attribs.id])
+    if (v) for (const t of v.split(/\s+/)) if (COMMENT_SECTION.test(t)) return true;
+  return false;
+}
+
+/** Per block, 1 when an element above it is a comment section. */
+function commentBlocks(owners: Element[]): Uint8Array {
+  const memo = new Map<Element, boolean>();
+  const inSection = (el: Element | null): boolean => {
+    const path: Element[] = [];
+    let found = false;
+    for (let e = el; e; e = parentOf(e)) {
+      const known = memo.get(e);
+      if (known !== undefined) {
+        found = known;
+        break;
+      }
+      path.push(e);
+      if (isCommentSection(e)) {
+        found = true;
+        break;
+      }
+    }
+    for (const e of path) memo.set(e, found);
+    return found;
+  };
+  return Uint8Array.from(owners, (o) => (inSection(o) ? 1 : 0));
 }
 
 /** The blocks of an HTML page as the page model reads them. */
@@ -427,8 +467,15 @@ export function htmlLayout(html: string): HtmlLayout {
     }
   }
   const source = analysis.extraction.documents[0]?.source ?? {};
-  const structure = blockStructure(analysis.blocks.map((b) => b.owner));
-  return { blocks, analysis, source, declaredLanguage, structure };
+  const owners = analysis.blocks.map((b) => b.owner);
+  return {
+    blocks,
+    analysis,
+    source,
+    declaredLanguage,
+    structure: blockStructure(owners),
+    comments: commentBlocks(owners),
+  };
 }
 
 /**

@@ -63,6 +63,8 @@ export interface ReadOptions {
    * A model that reads a whole article as chrome is wrong on the whole page, not on a line.
    */
   fallback?: (() => Int32Array) | undefined;
+  /** Per block, 1 when the markup puts it in a comment section: not the article's text while other text is. */
+  comments?: Uint8Array | undefined;
 }
 
 /** Blocks longer than this are prose, not recurring chrome: they are not remembered across pages. */
@@ -162,6 +164,7 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
     labels = second.labelAgain(model, blocks.length, ctx.html, stackFeatures(opts.structure, blocks, labels));
     reader = second;
   }
+  const inComments = opts.comments ? outOfComments(labels, opts.comments) : [];
   let fellBack = false;
   let forcedBody = false;
   if (blocks.length > 0 && !labels.includes(Label.body)) {
@@ -182,6 +185,10 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   titleWithoutBody(labels);
   noPageAround(blocks, shapes, labels);
   const { documents, removed } = documentsOf(blocks, labels, opts.mtime);
+  if (inComments.length > 0) {
+    const dropped = new Set(inComments);
+    for (const r of removed) if (dropped.has(r.block)) r.reason = "a comment section (the markup names it so)";
+  }
   // what the memory said is part of why: a reader of the output can see a line was dropped as a site's recurring chrome
   if (ctx.seen)
     for (const r of removed) {
@@ -191,7 +198,24 @@ export function readBlocks(blocks: Block[], opts: ReadOptions = {}): PageReading
   return { blocks, labels, documents, removed, language, keys: distinct, fellBack, forcedBody };
 }
 
-/** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
+/**
+ * Takes the article's text and title out of a comment section, when some text is left outside it: a
+ * comment's prose reads like the article's, its markup says it is not. The blocks taken out, in order.
+ */
+function outOfComments(labels: Int32Array, comments: Uint8Array): number[] {
+  const main = (y: number) => y === Label.body || y === Label.title;
+  let lastOutside = -1;
+  for (let i = 0; i < labels.length; i++) if (!comments[i] && labels[i] === Label.body) lastOutside = i;
+  if (lastOutside < 0) return [];
+  const out: number[] = [];
+  for (let i = 0; i < labels.length; i++)
+    if (comments[i] && main(labels[i] as number)) {
+      labels[i] = i < lastOutside ? Label.inner : Label.post;
+      out.push(i);
+    }
+  return out;
+}
+
 /**
  * A title with no text under it is the text: a file of a line or two ("Bananas are yellow.") has no
  * page around it, and what reads as a headline is all there is to keep.
@@ -241,6 +265,7 @@ function noPageAround(blocks: Block[], shapes: Shape[], labels: Int32Array): voi
   if (closing || signature) labels.fill(Label.body, tail);
 }
 
+/** About a thousand characters of the page's longest blocks, in page order: the article's language more than the menus'. */
 function sampleText(blocks: Block[]): string {
   // the twelve longest, longest first (the earlier of two as long): kept in order while scanning, not a sort of every block
   const longest: Array<{ i: number; len: number }> = [];

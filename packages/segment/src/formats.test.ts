@@ -111,6 +111,50 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
     ).rejects.toThrow(/no text to keep/);
   });
 
+  it("leaves readers' comments out of the article when the markup names a comment section, listing them as removed", async () => {
+    // a model that reads every block as the article's text: what decides here is the markup
+    const L = labelNames.length;
+    const t = new Array<number>((L + 1) * L).fill(0);
+    t[Label.body * L + Label.body] = 1;
+    t[L * L + Label.body] = 1;
+    const greedy = new PageModel({ version: 1, labels: L, rows: pageModel().chain.rows, features: [], w: [], t });
+    const comments = [
+      "I have lived in this city for thirty years and I have never seen a budget debate drag on for so long.",
+      "Spending more on schools is the right call, but the council should have explained where the money comes from.",
+    ];
+    const section = (attrs: string) =>
+      `<div ${attrs}><h2>2 comments</h2><ol class="comment-list">${comments
+        .map(
+          (c) =>
+            `<li class="comment"><article class="comment-body"><div class="comment-content"><p>${c}</p></div></article></li>`,
+        )
+        .join("")}</ol></div>`;
+    const read = async (page: string) => {
+      const bytes = new TextEncoder().encode(page);
+      const docs = await segmentFile(
+        { file: fileMeta("page.html", "text/html", bytes.length), bytes },
+        { model: greedy },
+      );
+      return docs.find((d) => d.role === "main");
+    };
+    const article = `<article><h1>Council passes budget after long debate</h1>${story.map((p) => `<p>${p}</p>`).join("")}</article>`;
+    for (const attrs of ['id="comments" class="comments-area"', 'id="disqus_thread"']) {
+      const main = await read(`<html><body>${article}${section(attrs)}</body></html>`);
+      expect(paras(main).join(" ")).toContain("The budget takes effect");
+      for (const c of comments) {
+        expect(main?.text).not.toContain(c);
+        expect(main?.removed.find((r) => r.text === c)?.reason).toMatch(/comment section/);
+      }
+    }
+    // a class that only mentions comments is not a section, and a page whose text is all in one keeps it
+    const commentary = `<div class="commentary comment-text"><p>${comments[0]}</p></div>`;
+    expect((await read(`<html><body>${article}${commentary}</body></html>`))?.text).toContain(comments[0]);
+    expect(paras(await read(`<html><body>${section('id="comments"')}</body></html>`))).toEqual([
+      "2 comments",
+      ...comments,
+    ]);
+  });
+
   it("reads the charset a page declares", async () => {
     const page = `<html><head><meta charset="windows-1252"></head><body><article><h1>Caf\u00e9 society</h1><p>${"The caf\u00e9 \u201cLe Mus\u00e9e\u201d opened its doors on Monday to long queues of visitors. ".repeat(3)}</p></article></body></html>`;
     const docs = await segment("page.html", iconv.encode(page, "windows-1252"));

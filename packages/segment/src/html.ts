@@ -182,6 +182,7 @@ export function draftHtml(html: string, opts: ReadOptions = {}): { drafts: Draft
     ...opts,
     structure: layout.structure,
     fallback: () => rulesLabels(layout.analysis),
+    comments: layout.comments,
   });
   const vis = visibleText(html);
   const { blocks } = reading;
