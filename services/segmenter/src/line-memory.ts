@@ -35,20 +35,14 @@ export function createKvLineMemory(
 ): LineMemory & { stop(): void; pages(source: string): number } {
   const maxPages = o.maxPages ?? Number.POSITIVE_INFINITY;
   const counts = new Map<string, Map<string, number>>();
-  // pages per source in the order they were recorded, and which source a page key belongs to
+  // the window: pages per source in the order they were recorded, and which source a page key belongs to
   const pages = new Map<string, Page[]>();
   const sourceOf = new Map<string, string>();
-  // pages whose purge was sent and whose delete the watch has not brought back: gone already, not purged again;
-  // and how many of them each source has (the window counts the others)
-  const purging = new Set<string>();
-  const purgingOf = new Map<string, number>();
-  const unmarkPurging = (key: string, source: string | undefined) => {
-    if (!purging.delete(key) || source === undefined) return;
-    const n = (purgingOf.get(source) ?? 0) - 1;
-    if (n > 0) purgingOf.set(source, n);
-    else purgingOf.delete(source);
-  };
+  // pages whose purge was sent and whose delete the watch has not brought back: out of the window already (not
+  // purged again), their lines counted until the delete comes
+  const purging = new Map<string, Page>();
   let applied = 0;
+  // who waits for the watch to reach a revision, by revision: the watch answers them from the front
   let waiters: Array<{ rev: number; done: () => void }> = [];
   let watching = false;
   let stopped = false;
@@ -69,23 +63,24 @@ export function createKvLineMemory(
   };
   const forget = (key: string) => {
     const s = sourceOf.get(key);
-    unmarkPurging(key, s);
+    let page = purging.get(key);
+    purging.delete(key);
     if (s === undefined) return;
     sourceOf.delete(key);
     const list = pages.get(s) ?? [];
-    const i = list.findIndex((p) => p.key === key);
-    if (i < 0) return;
-    const [page] = list.splice(i, 1);
+    if (!page) {
+      const i = list.findIndex((p) => p.key === key);
+      if (i < 0) return;
+      [page] = list.splice(i, 1);
+    }
     const source = counts.get(s);
     for (const k of page?.keys ?? []) {
       const n = (source?.get(k) ?? 0) - 1;
       if (n > 0) source?.set(k, n);
       else source?.delete(k);
     }
-    if (list.length === 0) {
-      pages.delete(s);
-      counts.delete(s);
-    }
+    if (list.length === 0) pages.delete(s);
+    if (source?.size === 0) counts.delete(s);
   };
   const watch = () => {
     if (watching) return;
@@ -98,9 +93,10 @@ export function createKvLineMemory(
           if (e.operation === "PUT") apply(e.key, e.json<DocLines>());
           else forget(e.key);
           applied = Math.max(applied, e.revision);
-          const ready = waiters.filter((w) => w.rev <= applied);
-          waiters = waiters.filter((w) => w.rev > applied);
-          for (const w of ready) w.done();
+          // a pass over every waiter for every event made a watch that fell behind fall further behind
+          let n = 0;
+          while (n < waiters.length && (waiters[n] as { rev: number }).rev <= applied) n++;
+          if (n > 0) for (const w of waiters.splice(0, n)) w.done();
         }
       } catch (err) {
         if (!stopped) log.warn({ err }, "line memory watch ended");
@@ -111,7 +107,6 @@ export function createKvLineMemory(
         pages.clear();
         sourceOf.clear();
         purging.clear();
-        purgingOf.clear();
         applied = 0;
         watching = false;
       }
@@ -133,7 +128,10 @@ export function createKvLineMemory(
         clearTimeout(timer);
         resolve();
       };
-      waiters.push({ rev, done });
+      // in order of revision (records mostly come in that order: the search starts from the back)
+      let at = waiters.length;
+      while (at > 0 && (waiters[at - 1] as { rev: number }).rev > rev) at--;
+      waiters.splice(at, 0, { rev, done });
       watch();
     });
 
@@ -164,25 +162,22 @@ export function createKvLineMemory(
       apply(docKey, value);
       // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
       caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
-      // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete)
-      // (pages other records in flight purge already are not counted: each would otherwise purge them once more).
-      // Those are the oldest, so the ones to purge are found from the front, not by a pass over all the source's pages
-      // for every page recorded (a source of small files keeps SIFT_LINES_MAX_PAGES pages and records one a file)
+      // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete). They
+      // leave the window at once, so the records in flight beside this one do not purge them again, and each
+      // record looks at its own excess only (a pass over the pages being purged, for every page recorded, grew
+      // with the watch's lag: ~3,000 entries a record when it fell behind)
       const list = pages.get(source) ?? [];
-      let excess = list.length - (purgingOf.get(source) ?? 0) - maxPages;
-      const old: string[] = [];
-      for (let i = 0; excess > 0 && i < list.length; i++) {
-        const key = (list[i] as Page).key;
-        if (purging.has(key)) continue;
-        purging.add(key);
-        old.push(key);
-        excess--;
-      }
-      if (old.length > 0) purgingOf.set(source, (purgingOf.get(source) ?? 0) + old.length);
-      for (const key of old)
-        await kv.purge(key).catch((err: unknown) => {
-          unmarkPurging(key, source);
-          log.warn({ err, key }, "line memory page not purged");
+      const old = list.length > maxPages ? list.splice(0, list.length - maxPages) : [];
+      for (const page of old) purging.set(page.key, page);
+      for (const page of old)
+        await kv.purge(page.key).catch((err: unknown) => {
+          // not purged: back into the window, the oldest, for the next record to purge (unless its delete came)
+          if (purging.delete(page.key) && sourceOf.has(page.key)) {
+            const back = pages.get(source) ?? [];
+            back.unshift(page);
+            pages.set(source, back);
+          }
+          log.warn({ err, key: page.key }, "line memory page not purged");
         });
     },
     pages(source) {
