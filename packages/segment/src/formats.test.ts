@@ -25,6 +25,15 @@ const visible = (html: string) =>
     .replace(/\s+/g, " ")
     .trim();
 
+/** A page model with no emission weights whose transitions keep every block of a page at one label. */
+function stuckAt(label: number): PageModel {
+  const L = labelNames.length;
+  const t = new Array<number>((L + 1) * L).fill(0);
+  t[label * L + label] = 1;
+  t[L * L + label] = 1;
+  return new PageModel({ version: 1, labels: L, rows: pageModel().chain.rows, features: [], w: [], t });
+}
+
 describe("segmentFile on HTML", () => {
   const story = [
     "The city council approved a new budget on Monday after weeks of debate, officials said. The plan raises spending on schools by 4.5% and on roads by 2%.",
@@ -82,12 +91,8 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
   });
 
   it("reads a page by its markup rules when the page model finds no article on it, and says so", async () => {
-    // a model with no emission weights whose transitions keep every block "chrome before the article"
-    const L = labelNames.length;
-    const t = new Array<number>((L + 1) * L).fill(0);
-    t[Label.pre * L + Label.pre] = 1;
-    t[L * L + Label.pre] = 1;
-    const blind = new PageModel({ version: 1, labels: L, rows: pageModel().chain.rows, features: [], w: [], t });
+    // every block "chrome before the article"
+    const blind = stuckAt(Label.pre);
     const bytes = new TextEncoder().encode(html);
     const docs = await segmentFile({ file: fileMeta("page.html", "text/html", bytes.length), bytes }, { model: blind });
     const main = docs.find((d) => d.role === "main");
@@ -112,12 +117,8 @@ ${story.map((p) => `<p>${p}</p>`).join("\n")}
   });
 
   it("leaves readers' comments out of the article when the markup names a comment section, listing them as removed", async () => {
-    // a model that reads every block as the article's text: what decides here is the markup
-    const L = labelNames.length;
-    const t = new Array<number>((L + 1) * L).fill(0);
-    t[Label.body * L + Label.body] = 1;
-    t[L * L + Label.body] = 1;
-    const greedy = new PageModel({ version: 1, labels: L, rows: pageModel().chain.rows, features: [], w: [], t });
+    // every block the article's text: what decides here is the markup
+    const greedy = stuckAt(Label.body);
     const comments = [
       "I have lived in this city for thirty years and I have never seen a budget debate drag on for so long.",
       "Spending more on schools is the right call, but the council should have explained where the money comes from.",
