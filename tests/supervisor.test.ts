@@ -31,11 +31,11 @@ afterAll(() => {
   }
 });
 
-/** `n` consecutive ports that are free now, from a random base. */
+/** `n` consecutive ports that are free now, from a random base below the ephemeral range (see `freePort`). */
 async function freePortRange(n: number): Promise<number> {
   const { portFree } = await import("@sift/cli");
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const checks = await Promise.all(Array.from({ length: n }, (_, i) => portFree(base + i)));
     if (checks.every(Boolean)) return base;
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,14 +14,39 @@ export function findNatsServer(): string | undefined {
   }
 }
 
+/**
+ * A free loopback port for a server a test starts, below the kernel's ephemeral range: a port the kernel handed out
+ * (`listen(0)`) can be taken by any outgoing connection or other `listen(0)` on the machine between this check and
+ * the server's bind, which the cluster test met once (a node's monitor port, "address already in use").
+ */
 export async function freePort(): Promise<number> {
+  const floor = 10_000;
+  const ephemeralLow = firstEphemeralPort();
+  if (ephemeralLow > floor + 1000)
+    for (let tries = 0; tries < 100; tries++) {
+      const port = floor + Math.floor(Math.random() * (ephemeralLow - floor));
+      if ((await listenOn(port)) === port) return port;
+    }
+  return listenOn(0);
+}
+
+function firstEphemeralPort(): number {
+  try {
+    return Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Listens on `port` (0: any) on loopback and closes again: the port it got, or -1 when it was taken. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
+    srv.once("error", (err: NodeJS.ErrnoException) => (err.code === "EADDRINUSE" ? resolve(-1) : reject(err)));
+    srv.listen(port, "127.0.0.1", () => {
       const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+      const got = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => resolve(got));
     });
   });
 }
