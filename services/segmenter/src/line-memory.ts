@@ -165,7 +165,7 @@ export function createKvLineMemory(
       // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete). They
       // leave the window at once, so the records in flight beside this one do not purge them again, and each
       // record looks at its own excess only (a pass over the pages being purged, for every page recorded, grew
-      // with the watch's lag: ~3,000 entries a record when it fell behind)
+      // with the watch's lag: ~3,000 entries a record in a replay where the watch fell behind)
       const list = pages.get(source) ?? [];
       const old = list.length > maxPages ? list.splice(0, list.length - maxPages) : [];
       for (const page of old) purging.set(page.key, page);
