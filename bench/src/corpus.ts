@@ -380,6 +380,21 @@ export async function makeCorpus(src: Sources, deal: Dealer, o: { quick: boolean
 }
 
 /**
+ * A second corpus of the same recipe, for a pipeline (or a `sift process`) that has just read the first: warm code on
+ * files it has not seen. Other articles (`seed`), names prefixed with `again-`, and every text file marked at its end,
+ * since the real pages, the fixture and the CoNLL documents would repeat byte for byte and intake skips bytes it has seen
+ * (the PDFs and DOCX files are made of other articles).
+ */
+export async function sameShapeCorpus(src: Sources, seed: number, o: { quick: boolean }): Promise<Corpus> {
+  const c = await makeCorpus(src, createDealer(src.articles, seed), o);
+  const files = c.files.map((f) => {
+    const mark = f.format === "html" ? "\n<!-- again -->\n" : f.format === "txt" || f.format === "md" ? "\n\n" : "";
+    return { ...f, name: `again-${f.name}`, bytes: mark ? Buffer.concat([f.bytes, Buffer.from(mark)]) : f.bytes };
+  });
+  return { files, notes: c.notes, bytes: files.reduce((s, f) => s + f.bytes.length, 0) };
+}
+
+/**
  * `count` small text files (a title and a paragraph, under 1 kB), each different, for the many-files run.
  */
 export function smallFiles(deal: Dealer, count: number, prefix: string): CorpusFile[] {

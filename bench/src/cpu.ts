@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,6 +41,8 @@ export const benchCpu: BenchSection = async (o) => {
     log("cpu: one process, profiled");
     const inproc = await runInProcess(paths, join(tmp, "inproc-out"), profiling(inDir));
     const inShares = summariseProfiles(inDir, inproc.firstUs, inproc.lastUs + 1, () => "one process");
+    // the window the shares are of, for whoever reads the profiles kept with --profiles
+    writeFileSync(join(inDir, "window.json"), JSON.stringify({ fromUs: inproc.firstUs, toUs: inproc.lastUs + 1 }));
     // `sift process` and its worker are one "owner" each; together they are the one-process run
     const inMs = new Map<Category, number>();
     for (const m of inShares.values()) for (const [c, v] of m) inMs.set(c, (inMs.get(c) ?? 0) + v);
@@ -63,6 +65,7 @@ export const benchCpu: BenchSection = async (o) => {
     }
     const load = loadAverage();
     const natsShares = summariseProfiles(natsDir, run.fromUs, run.toUs);
+    writeFileSync(join(natsDir, "window.json"), JSON.stringify({ fromUs: run.fromUs, toUs: run.toUs }));
 
     const table: string[][] = [];
     const totals = new Map<Category, number>();
