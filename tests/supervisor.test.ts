@@ -64,6 +64,12 @@ describe("pnpm start (the supervisor)", () => {
       // the port belongs to that child: its own log says so
       expect(sup.lines.some((l) => l.startsWith(label) && l.includes(`"port":${httpBase + i}`))).toBe(true);
     }
+    // the broker it started runs its Go code on one thread (it shares the cores with the services)
+    const broker = processesMentioning(dataDir).find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]?.endsWith("nats-server"),
+    );
+    expect(broker).toBeDefined();
+    expect(readFileSync(`/proc/${broker}/environ`, "utf8").split("\0")).toContain("GOMAXPROCS=1");
   });
 
   it("turns a dropped file into its output", async () => {
