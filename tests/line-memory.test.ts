@@ -1,8 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { Kvm } from "@nats-io/kv";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { Buckets } from "@sift/contracts";
+import { createLogger } from "@sift/runtime";
 import { afterAll, describe, expect, it } from "vitest";
+import { createKvLineMemory } from "../services/segmenter/src/line-memory.js";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+import { waitFor } from "./support/wait.js";
 
 // a site's chrome: the page model reads it as chrome on any page, and the memory says from the second
 // page on that the site repeats it
@@ -95,5 +101,61 @@ describe("the segmenter's memory of recurring lines (sift-lines KV)", () => {
       .filter((x) => x.service === "segmenter" && x.replica > 1)
       .map((x) => x.logs.filter((l) => l.msg === "message handled").length);
     for (const n of handled) expect(n, `handled per replica: ${handled.join(" / ")}`).toBeGreaterThan(0);
+  });
+});
+
+describe("the line memory's entries (createKvLineMemory against a real server)", () => {
+  let nats: LocalNats;
+  let nc: NatsConnection;
+  afterAll(async () => {
+    await nc?.close();
+    await nats?.stop();
+  });
+
+  it("writes the pages of one turn as one entry, counts each once, mirrors them in a second replica and keeps the window", async () => {
+    nats = await startLocalNats();
+    nc = await connect({ servers: nats.url });
+    const kv = await new Kvm(nc).create(Buckets.lines, { history: 1 });
+    const log = createLogger({ service: "test", level: "silent" });
+    const a = createKvLineMemory(kv, log, { maxPages: 4 });
+    const b = createKvLineMemory(kv, log, { maxPages: 4 });
+    const page = (i: number) => ["share", `title ${String.fromCharCode(97 + i)}`];
+    try {
+      // three pages in one turn, one of them twice (a redelivery): one entry of three pages
+      await Promise.all([0, 1, 2, 1].map((i) => a.record("file.x", page(i))));
+      const puts = async () => {
+        const out: Array<{ s: string; k?: string[]; p?: unknown[] }> = [];
+        for await (const key of await kv.keys()) {
+          const e = await kv.get(key);
+          if (e?.operation === "PUT") out.push(e.json());
+        }
+        return out;
+      };
+      expect((await puts()).map((e) => e.p?.length ?? 1)).toEqual([3]);
+      expect(a.seen("file.x").get("share")).toBe(3);
+      expect(a.pages("file.x")).toBe(3);
+      await waitFor(() => b.seen("file.x").get("share") === 3, 10_000, "the second replica's mirror");
+      // the same page again, in a later turn: counted once, nothing written
+      await a.record("file.x", page(2));
+      expect(a.seen("file.x").get("share")).toBe(3);
+      expect(await puts()).toHaveLength(1);
+
+      // one page a turn from here: one more fills the window (4 pages), two more take pages 0 and 1 out of it, but
+      // their entry stays while page 2 is in the window (its lines still count); page 6 takes page 2 out, and the
+      // entry goes, in both mirrors
+      for (const i of [3, 4, 5]) await a.record("file.x", page(i));
+      expect(a.pages("file.x")).toBe(4);
+      await waitFor(() => b.seen("file.x").get("share") === 6, 10_000, "the second replica's mirror, before the purge");
+      expect(await puts()).toHaveLength(4);
+      await a.record("file.x", page(6));
+      await waitFor(() => a.seen("file.x").get("share") === 4, 10_000, "the first entry purged");
+      await waitFor(() => b.seen("file.x").get("share") === 4, 10_000, "the purge mirrored");
+      expect(b.seen("file.x").get("title a")).toBeUndefined();
+      expect(b.seen("file.x").get("title d")).toBe(1);
+      expect((await puts()).map((e) => e.p?.length ?? 1)).toEqual([1, 1, 1, 1]);
+    } finally {
+      a.stop();
+      b.stop();
+    }
   });
 });

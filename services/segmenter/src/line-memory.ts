@@ -3,11 +3,18 @@ import type { KV } from "@nats-io/kv";
 import type { LineMemory } from "@sift/page";
 import type { Logger } from "@sift/runtime";
 
+/**
+ * One entry of `sift-lines`: the pages a replica recorded for one source in one turn of its event loop, each by its
+ * page key with its distinct line keys (`p`); an entry of one page is written as that page's key and lines (`k`), as
+ * every entry was before pages were written together.
+ */
 interface DocLines {
   /** Source key. */
   s: string;
-  /** Distinct line keys of the document. */
-  k: string[];
+  /** Distinct line keys of the entry's one page (its key is the entry's). */
+  k?: string[];
+  /** Pages of the entry: page key and its distinct line keys. */
+  p?: Array<[string, string[]]>;
 }
 
 export interface KvLineMemoryOptions {
@@ -18,15 +25,28 @@ export interface KvLineMemoryOptions {
 
 interface Page {
   key: string;
+  /** The entry that brought it. */
+  entry: string;
   keys: string[];
 }
 
+interface Entry {
+  source: string;
+  /** Its pages that were counted (a page another entry brought first is not counted twice). */
+  pages: Page[];
+  /** Of those, how many are still in the source's window: at none, the entry is purged. */
+  live: number;
+}
+
 /**
- * Line counts shared by every segmenter replica through the `sift-lines` KV bucket: each page is one
- * entry `d.<hash of its source and lines>` (one create per page, and the same page again adds nothing),
- * and every replica mirrors all entries through a watch into local counts per source. A source keeps its
- * latest `maxPages` pages: the replica that records one more deletes the oldest, and every mirror follows the
- * delete. The bucket's age limit (SIFT_LINES_DAYS) drops what no source recorded for that long.
+ * Line counts shared by every segmenter replica through the `sift-lines` KV bucket. The pages of one source that
+ * a replica records in one turn of its event loop go in one entry `d.<hash>` (one create, one purge, and one delivery
+ * of each to every mirror, where a page each cost four: ~0.15 ms of the segmenter's CPU a small file); each page is
+ * known by the hash of its source and lines, so the same page again adds nothing. Every replica mirrors all entries
+ * through a watch into local counts per source. A source keeps its latest `maxPages` pages: the replica that records
+ * more takes the oldest out of its window, and purges an entry once none of its pages is left in it; every mirror
+ * follows the delete (the lines of an entry's pages count until then: a window holds at most one entry's pages
+ * more). The bucket's age limit (SIFT_LINES_DAYS) drops what no source recorded for that long.
  */
 export function createKvLineMemory(
   kv: KV,
@@ -35,12 +55,16 @@ export function createKvLineMemory(
 ): LineMemory & { stop(): void; pages(source: string): number } {
   const maxPages = o.maxPages ?? Number.POSITIVE_INFINITY;
   const counts = new Map<string, Map<string, number>>();
-  // the window: pages per source in the order they were recorded, and which source a page key belongs to
+  // the window: pages per source in the order they were recorded; which source a counted page belongs to; the entries
   const pages = new Map<string, Page[]>();
-  const sourceOf = new Map<string, string>();
-  // pages whose purge was sent and whose delete the watch has not brought back: out of the window already (not
-  // purged again), their lines counted until the delete comes
-  const purging = new Map<string, Page>();
+  const pageSource = new Map<string, string>();
+  const entries = new Map<string, Entry>();
+  // entries whose purge was sent and whose delete the watch has not brought back (their pages out of the window)
+  const purging = new Set<string>();
+  // pages to record, per source, until the end of this turn: one entry for all of them
+  // (a page twice in one turn, a redelivery beside its first delivery, is written once)
+  let pending = new Map<string, Map<string, { key: string; keys: string[]; done: Array<(err?: unknown) => void> }>>();
+  let flushing = false;
   let applied = 0;
   // who waits for the watch to reach a revision, by revision: the watch answers them from the front
   let waiters: Array<{ rev: number; done: () => void }> = [];
@@ -48,36 +72,45 @@ export function createKvLineMemory(
   let stopped = false;
   let stopWatch: (() => void) | undefined;
 
-  const apply = (key: string, value: DocLines) => {
-    if (sourceOf.has(key)) return;
+  const apply = (entryKey: string, value: DocLines) => {
+    if (entries.has(entryKey)) return;
+    const entry: Entry = { source: value.s, pages: [], live: 0 };
+    entries.set(entryKey, entry);
     let source = counts.get(value.s);
     if (!source) {
       source = new Map();
       counts.set(value.s, source);
     }
-    for (const k of value.k) source.set(k, (source.get(k) ?? 0) + 1);
-    sourceOf.set(key, value.s);
     const list = pages.get(value.s) ?? [];
-    list.push({ key, keys: value.k });
     pages.set(value.s, list);
-  };
-  const forget = (key: string) => {
-    const s = sourceOf.get(key);
-    let page = purging.get(key);
-    purging.delete(key);
-    if (s === undefined) return;
-    sourceOf.delete(key);
-    const list = pages.get(s) ?? [];
-    if (!page) {
-      const i = list.findIndex((p) => p.key === key);
-      if (i < 0) return;
-      [page] = list.splice(i, 1);
+    for (const [key, keys] of value.p ?? [[entryKey, value.k ?? []]]) {
+      if (pageSource.has(key)) continue;
+      pageSource.set(key, value.s);
+      for (const k of keys) source.set(k, (source.get(k) ?? 0) + 1);
+      const page = { key, entry: entryKey, keys };
+      list.push(page);
+      entry.pages.push(page);
+      entry.live++;
     }
+  };
+  const forget = (entryKey: string) => {
+    purging.delete(entryKey);
+    const entry = entries.get(entryKey);
+    if (!entry) return;
+    entries.delete(entryKey);
+    const s = entry.source;
+    const list = pages.get(s) ?? [];
     const source = counts.get(s);
-    for (const k of page?.keys ?? []) {
-      const n = (source?.get(k) ?? 0) - 1;
-      if (n > 0) source?.set(k, n);
-      else source?.delete(k);
+    for (const page of entry.pages) {
+      pageSource.delete(page.key);
+      // still in the window when another replica purged the entry
+      const i = list.indexOf(page);
+      if (i >= 0) list.splice(i, 1);
+      for (const k of page.keys) {
+        const n = (source?.get(k) ?? 0) - 1;
+        if (n > 0) source?.set(k, n);
+        else source?.delete(k);
+      }
     }
     if (list.length === 0) pages.delete(s);
     if (source?.size === 0) counts.delete(s);
@@ -105,7 +138,8 @@ export function createKvLineMemory(
       if (!stopped) {
         counts.clear();
         pages.clear();
-        sourceOf.clear();
+        pageSource.clear();
+        entries.clear();
         purging.clear();
         applied = 0;
         watching = false;
@@ -135,6 +169,73 @@ export function createKvLineMemory(
       watch();
     });
 
+  /** Writes one source's pages of this turn as one entry, then takes the oldest pages out of the window. */
+  const write = async (source: string, batch: Array<{ key: string; keys: string[] }>) => {
+    const one = batch.length === 1 ? batch[0] : undefined;
+    const entryKey = one
+      ? one.key
+      : `d.${createHash("sha256")
+          .update(source)
+          .update("\u0000")
+          .update(batch.map((b) => b.key).join(","))
+          .digest("hex")
+          .slice(0, 40)}`;
+    const value: DocLines = one ? { s: source, k: one.keys } : { s: source, p: batch.map((b) => [b.key, b.keys]) };
+    let rev: number;
+    try {
+      rev = await kv.create(entryKey, JSON.stringify(value));
+    } catch {
+      // these pages were recorded before (a redelivery, the same bytes again): they count once
+      rev = (await kv.get(entryKey))?.revision ?? 0;
+      // the next page of this source, on any replica that waits the same way, sees these
+      await caughtUp(rev);
+      return;
+    }
+    // counted here at once: the next page of this source need not wait for the watch to bring it back
+    // (apply counts a page once, whichever entry brings it first)
+    apply(entryKey, value);
+    // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
+    caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
+    // the window: the oldest pages beyond the bound leave it at once (the records in flight beside this one do not take
+    // them again), and an entry none of whose pages is left goes, for every replica (each mirror applies the delete)
+    const list = pages.get(source) ?? [];
+    const old = list.length > maxPages ? list.splice(0, list.length - maxPages) : [];
+    const gone: string[] = [];
+    for (const page of old) {
+      const entry = entries.get(page.entry);
+      if (entry && --entry.live === 0 && !purging.has(page.entry)) gone.push(page.entry);
+    }
+    for (const key of gone) purging.add(key);
+    for (const key of gone)
+      await kv.purge(key).catch((err: unknown) => {
+        // not purged: its pages back into the window, the oldest, for the next record to purge (unless its delete came)
+        const entry = entries.get(key);
+        if (purging.delete(key) && entry) {
+          const back = pages.get(source) ?? [];
+          back.unshift(...entry.pages.filter((p) => !back.includes(p)));
+          entry.live = entry.pages.length;
+          pages.set(source, back);
+        }
+        log.warn({ err, key }, "line memory entry not purged");
+      });
+  };
+  const flush = () => {
+    flushing = false;
+    const batches = pending;
+    pending = new Map();
+    for (const [source, byKey] of batches) {
+      const batch = [...byKey.values()];
+      write(source, batch).then(
+        () => {
+          for (const b of batch) for (const done of b.done) done();
+        },
+        (err: unknown) => {
+          for (const b of batch) for (const done of b.done) done(err);
+        },
+      );
+    }
+  };
+
   // the mirror starts at once, so the first pages already see what earlier runs recorded
   watch();
   return {
@@ -142,43 +243,24 @@ export function createKvLineMemory(
       watch();
       return counts.get(source) ?? new Map();
     },
-    async record(source, keys) {
+    record(source, keys) {
       watch();
       const unique = [...new Set(keys)].sort();
-      const docKey = `d.${createHash("sha256").update(source).update("\u0000").update(unique.join(",")).digest("hex").slice(0, 40)}`;
-      const value: DocLines = { s: source, k: unique };
-      let rev: number;
-      try {
-        rev = await kv.create(docKey, JSON.stringify(value));
-      } catch {
-        // this document was recorded before (a redelivery, the same bytes again): it counts once
-        rev = (await kv.get(docKey))?.revision ?? 0;
-        // the next page of this source, on any replica that waits the same way, sees this one
-        await caughtUp(rev);
-        return;
-      }
-      // counted here at once: the next page of this source need not wait for the watch to bring it back
-      // (apply counts a page once, whichever brings it first)
-      apply(docKey, value);
-      // the watch still has to bring it round; one that stalled is started again by the catch-up's timeout
-      caughtUp(rev).catch((err: unknown) => log.warn({ err }, "line memory watch behind"));
-      // the window: the oldest pages beyond the bound go, for every replica (each mirror applies the delete). They
-      // leave the window at once, so the records in flight beside this one do not purge them again, and each
-      // record looks at its own excess only (a pass over the pages being purged, for every page recorded, grew
-      // with the watch's lag: ~3,000 entries a record in a replay where the watch fell behind)
-      const list = pages.get(source) ?? [];
-      const old = list.length > maxPages ? list.splice(0, list.length - maxPages) : [];
-      for (const page of old) purging.set(page.key, page);
-      for (const page of old)
-        await kv.purge(page.key).catch((err: unknown) => {
-          // not purged: back into the window, the oldest, for the next record to purge (unless its delete came)
-          if (purging.delete(page.key) && sourceOf.has(page.key)) {
-            const back = pages.get(source) ?? [];
-            back.unshift(page);
-            pages.set(source, back);
-          }
-          log.warn({ err, key: page.key }, "line memory page not purged");
-        });
+      const key = `d.${createHash("sha256").update(source).update("\u0000").update(unique.join(",")).digest("hex").slice(0, 40)}`;
+      // counted already (the same page again): nothing to write
+      if (pageSource.has(key)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const batch = pending.get(source) ?? new Map();
+        pending.set(source, batch);
+        const item = batch.get(key) ?? { key, keys: unique, done: [] };
+        batch.set(key, item);
+        item.done.push((err?: unknown) => (err === undefined ? resolve() : reject(err)));
+        // the pages recorded in this turn of the event loop go together
+        if (!flushing) {
+          flushing = true;
+          setImmediate(flush);
+        }
+      });
     },
     pages(source) {
       return pages.get(source)?.length ?? 0;
