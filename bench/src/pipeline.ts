@@ -400,7 +400,7 @@ async function pipelineRows(
     name: "NATS: messages stored in JetStream",
     value: [...stored.values()].reduce((n, v) => n + v, 0),
     unit: "messages",
-    note: `${([...stored.values()].reduce((n, v) => n + v, 0) / corpus.files.length).toFixed(0)} per file: ${storedNote} (KV_sift-lines: one entry per document the cleaner has seen)`,
+    note: `${([...stored.values()].reduce((n, v) => n + v, 0) / corpus.files.length).toFixed(0)} per file: ${storedNote} (KV_sift-lines: the segmenter's line memory, one entry for the pages of a source recorded in one turn, and a purge for each entry that left the window)`,
   });
 
   // 3. one file at a time: latency without queueing
