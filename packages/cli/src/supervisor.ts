@@ -301,7 +301,7 @@ export async function runSupervisor(env: Record<string, string | undefined>, sca
     const keeper = join(here, "keeper.js");
     // when the supervisor dies, the keeper gives the services their grace before it stops the broker
     // one thread of Go code: the broker shares the machine's cores with five services, and with a second its scheduler
-    // woke threads to hand messages across (10,000 small files: its CPU a file 0.53–0.77 → 0.46–0.51 ms); a GOMAXPROCS
+    // woke threads to hand messages across (5,000 small files: its CPU a file 0.53–0.77 → 0.46–0.51 ms); a GOMAXPROCS
     // of the user's own wins
     nats = spawn(
       process.execPath,
