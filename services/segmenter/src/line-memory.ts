@@ -200,7 +200,8 @@ export function createKvLineMemory(
     // them again), and an entry none of whose pages is left goes, for every replica (each mirror applies the delete)
     const list = pages.get(source) ?? [];
     const old = list.length > maxPages ? list.splice(0, list.length - maxPages) : [];
-    const gone: string[] = [];
+    // an entry all of whose pages another entry brought first counts nothing: it goes at once
+    const gone: string[] = entries.get(entryKey)?.live === 0 ? [entryKey] : [];
     for (const page of old) {
       const entry = entries.get(page.entry);
       if (entry && --entry.live === 0 && !purging.has(page.entry)) gone.push(page.entry);
