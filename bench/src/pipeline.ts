@@ -345,6 +345,33 @@ async function pipelineRows(
     note: `acceptance ≤ 1.2 (issue 11): ${natsCpu / inCpu <= 1.2 ? "met" : "NOT met"}; NATS ${natsCpu.toFixed(1)} s (${fmtCpu(run.cpu)}) vs one process ${inCpu.toFixed(1)} s, start-ups left out: what the broker, JSON, validation, logs and KV cost in work (the cpu section says where)`,
   });
 
+  // 2b. warm: a second corpus of the same shape through the running pipeline, and through a `sift process` that has
+  // just read the first. Both runs above pay for compiling their code on the files (V8 optimises what has run): this
+  // pair says how much of the gap between them is that and how much is the broker. (The many-files run below follows
+  // one more corpus than it did before these rows; placed after it, a second corpus took twice as long, its PDF and
+  // DOCX files waiting on the segmenter's workers: not understood, so these rows stay here)
+  log("warm: a second corpus of the same shape, through NATS and through one process");
+  const again = await sameShapeCorpus(src, 2027, o);
+  const warmNats = await runThrough(a, again.files, timeout);
+  const warmNatsCpu = [...warmNats.cpu.values()].reduce((s, v) => s + v, 0);
+  const againPaths = await writeFiles(join(tmp, "corpus-again"), again.files);
+  const both = await runInProcess([...paths, ...againPaths], join(tmp, "inproc-out-both"), {}, paths.length);
+  const warmIn = both.rest ?? { spanMs: Number.NaN, workCpuS: Number.NaN };
+  const warmLoad = loadAverage();
+  add({
+    group: "pipeline",
+    name: "warm: NATS time / one-process time",
+    value: warmNats.spanMs / warmIn.spanMs,
+    unit: "×",
+    note: `a second corpus of the same shape (${again.files.length} files, other articles) after the first: NATS ${(warmNats.spanMs / 1000).toFixed(1)} s (${warmNats.outputs} outputs, ${warmNats.failed} failed), one process ${(warmIn.spanMs / 1000).toFixed(1)} s (the same \`sift process\` as its first ${paths.length} files; ${both.processed} written, ${both.failed} failed in all); load ${warmLoad}`,
+  });
+  add({
+    group: "pipeline",
+    name: "warm: CPU NATS / one process",
+    value: warmNatsCpu / warmIn.workCpuS,
+    unit: "×",
+    note: `NATS ${warmNatsCpu.toFixed(1)} s (${fmtCpu(warmNats.cpu)}) vs one process ${warmIn.workCpuS.toFixed(1)} s: with the code compiled, what the broker costs; cold (above) both pay for compiling too`,
+  });
   for (const q of [50, 95, 99])
     add({
       group: "pipeline",
@@ -498,32 +525,6 @@ async function pipelineRows(
   const starting = start("nats-2", { [slowest]: 2 });
   pending.push(starting);
 
-  // 5b. warm: a second corpus of the same shape through the running pipeline, and through a `sift process` that has
-  // just read the first. Both corpus runs above pay for compiling their code on the files (V8 optimises what has run):
-  // this pair says how much of the gap between them is that and how much is the broker. After the rows above, so that
-  // the memory after the corpus and the 10,000 files are measured as before
-  log("warm: a second corpus of the same shape, through NATS and through one process");
-  const again = await sameShapeCorpus(src, 2027, o);
-  const warmNats = await runThrough(a, again.files, timeout);
-  const warmNatsCpu = [...warmNats.cpu.values()].reduce((s, v) => s + v, 0);
-  const againPaths = await writeFiles(join(tmp, "corpus-again"), again.files);
-  const both = await runInProcess([...paths, ...againPaths], join(tmp, "inproc-out-both"), {}, paths.length);
-  const warmIn = both.rest ?? { spanMs: Number.NaN, workCpuS: Number.NaN };
-  const warmLoad = loadAverage();
-  add({
-    group: "pipeline",
-    name: "warm: NATS time / one-process time",
-    value: warmNats.spanMs / warmIn.spanMs,
-    unit: "×",
-    note: `a second corpus of the same shape (${again.files.length} files, other articles) after the first: NATS ${(warmNats.spanMs / 1000).toFixed(1)} s (${warmNats.outputs} outputs, ${warmNats.failed} failed), one process ${(warmIn.spanMs / 1000).toFixed(1)} s (the same \`sift process\` as its first ${paths.length} files; ${both.processed} written, ${both.failed} failed in all); load ${warmLoad}`,
-  });
-  add({
-    group: "pipeline",
-    name: "warm: CPU NATS / one process",
-    value: warmNatsCpu / warmIn.workCpuS,
-    unit: "×",
-    note: `NATS ${warmNatsCpu.toFixed(1)} s (${fmtCpu(warmNats.cpu)}) vs one process ${warmIn.workCpuS.toFixed(1)} s: with the code compiled, what the broker costs; cold (above) both pay for compiling too`,
-  });
   // 6. large files, one at a time
   const bigMb = 20;
   const textMb = o.quick ? 0.3 : bigMb;
