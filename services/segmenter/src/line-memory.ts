@@ -48,6 +48,10 @@ interface Entry {
  * follows the delete (the lines of an entry's pages count until then: a window holds at most one entry's pages
  * more). The bucket's age limit (SIFT_LINES_DAYS) drops what no source recorded for that long.
  */
+/** A `sift-lines` key: a page's, of its source and line keys; an entry's of several pages, of its source and page keys. */
+const keyOf = (source: string, parts: string[]): string =>
+  `d.${createHash("sha256").update(source).update("\u0000").update(parts.join(",")).digest("hex").slice(0, 40)}`;
+
 export function createKvLineMemory(
   kv: KV,
   log: Logger,
@@ -172,14 +176,7 @@ export function createKvLineMemory(
   /** Writes one source's pages of this turn as one entry, then takes the oldest pages out of the window. */
   const write = async (source: string, batch: Array<{ key: string; keys: string[] }>) => {
     const one = batch.length === 1 ? batch[0] : undefined;
-    const entryKey = one
-      ? one.key
-      : `d.${createHash("sha256")
-          .update(source)
-          .update("\u0000")
-          .update(batch.map((b) => b.key).join(","))
-          .digest("hex")
-          .slice(0, 40)}`;
+    const entryKey = one ? one.key : keyOf(source, batch.map((b) => b.key));
     const value: DocLines = one ? { s: source, k: one.keys } : { s: source, p: batch.map((b) => [b.key, b.keys]) };
     let rev: number;
     try {
@@ -247,7 +244,7 @@ export function createKvLineMemory(
     record(source, keys) {
       watch();
       const unique = [...new Set(keys)].sort();
-      const key = `d.${createHash("sha256").update(source).update("\u0000").update(unique.join(",")).digest("hex").slice(0, 40)}`;
+      const key = keyOf(source, unique);
       // counted already (the same page again): nothing to write
       if (pageSource.has(key)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
