@@ -152,8 +152,14 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     await new Promise((r) => setTimeout(r, 1000)); // room for a wrong second output to appear
     expect(p.files("output")).toHaveLength(FILES);
     expect(p.files("failed")).toEqual([]);
-    const done = await completions(nc);
     const ids = Array.from({ length: FILES }, (_, i) => fileId(i));
+    // a file's output is written before its completion is published: one in flight when a node died comes later
+    const until = Date.now() + 30_000;
+    let done = await completions(nc);
+    while (ids.some((id) => !done.has(id)) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 250));
+      done = await completions(nc);
+    }
     const counts = ids.map((id) => done.get(id) ?? 0);
     if (counts.some((c) => c !== 1))
       throw new Error(await diagnose(`sift.file.completed counts ${JSON.stringify(counts)}`, (i) => counts[i] !== 1));

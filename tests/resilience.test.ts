@@ -30,7 +30,14 @@ async function expectAllOnce(p: Pipeline, nats: LocalNats, names: string[]) {
     .map((x) => `${x.service}: ${JSON.stringify(x.logs.slice(-5))}`);
   expect(crashed).toEqual([]);
   expect(p.files("intake")).toEqual([]);
-  const counts = await resultCounts(nats.url);
+  // the sink writes a file's output before it publishes the file's completion: a completion in flight when the broker
+  // or the sink died is published again later (the request's 5 s timeout, or a redelivery), maybe after the last output
+  const until = Date.now() + 30_000;
+  let counts = await resultCounts(nats.url);
+  while (counts.completed < names.length && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100));
+    counts = await resultCounts(nats.url);
+  }
   expect(counts).toEqual({ tagged: names.length, completed: names.length });
 }
 
