@@ -18,7 +18,7 @@ import { type LocalCluster, startLocalCluster } from "./support/nats-cluster.js"
 import { startLocalNats } from "./support/nats-server.js";
 import { type LogLine, type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { completions } from "./support/results.js";
-import { waitFor } from "./support/wait.js";
+import { settled, waitFor } from "./support/wait.js";
 
 const FILES = 80;
 const PROVISION = { duplicateWindowMs: 120_000, ackWaitMs: 3000, maxDeliver: 5 };
@@ -153,13 +153,11 @@ describe("a three-node NATS cluster with SIFT_REPLICAS=3", () => {
     expect(p.files("output")).toHaveLength(FILES);
     expect(p.files("failed")).toEqual([]);
     const ids = Array.from({ length: FILES }, (_, i) => fileId(i));
-    // a file's output is written before its completion is published: one in flight when a node died comes later
-    const until = Date.now() + 30_000;
-    let done = await completions(nc);
-    while (ids.some((id) => !done.has(id)) && Date.now() < until) {
-      await new Promise((r) => setTimeout(r, 250));
-      done = await completions(nc);
-    }
+    // a completion in flight when a node died is published again later, maybe after the last output
+    const done = await settled(
+      () => completions(nc!),
+      (d) => ids.every((id) => d.has(id)),
+    );
     const counts = ids.map((id) => done.get(id) ?? 0);
     if (counts.some((c) => c !== 1))
       throw new Error(await diagnose(`sift.file.completed counts ${JSON.stringify(counts)}`, (i) => counts[i] !== 1));

@@ -5,6 +5,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Pipeline, removeDir, repoRoot, sharedDir, startPipeline } from "./support/pipeline.js";
+import { settled } from "./support/wait.js";
 
 const fixture = join(sharedDir, "fixtures", "news-page", "page.txt");
 const outputSchema = JSON.parse(readFileSync(join(repoRoot, "packages/contracts/schema/output-file.json"), "utf8"));
@@ -79,7 +80,12 @@ describe("sift status", () => {
     try {
       writeFileSync(join(p.dir("intake"), "status.txt"), `Status check ${Date.now()}.\n\nNora Lind works in Bergen.\n`);
       await p.waitForOutputs(1, 20_000);
-      const status = await readStatus(inject("natsUrl"));
+      // idle a moment after the output: the sink records the file completed and acks once the output is written
+      const status = await settled(
+        () => readStatus(inject("natsUrl")),
+        (s) => s.files.completed >= 1 && s.stages.every((stage) => stage.pending === 0),
+        10_000,
+      );
       expect(status.files.completed).toBeGreaterThanOrEqual(1);
       for (const stage of status.stages) expect(stage.pending, stage.consumer).toBe(0);
       expect(formatStatus(status)).toMatch(/\| tagger \| 0 \|/);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, type ServiceName, startPipeline } from "./support/pipeline.js";
 import { resultCounts } from "./support/stream-counts.js";
-import { waitFor } from "./support/wait.js";
+import { settled, waitFor } from "./support/wait.js";
 
 const N = 200;
 
@@ -30,14 +30,12 @@ async function expectAllOnce(p: Pipeline, nats: LocalNats, names: string[]) {
     .map((x) => `${x.service}: ${JSON.stringify(x.logs.slice(-5))}`);
   expect(crashed).toEqual([]);
   expect(p.files("intake")).toEqual([]);
-  // the sink writes a file's output before it publishes the file's completion: a completion in flight when the broker
-  // or the sink died is published again later (the request's 5 s timeout, or a redelivery), maybe after the last output
-  const until = Date.now() + 30_000;
-  let counts = await resultCounts(nats.url);
-  while (counts.completed < names.length && Date.now() < until) {
-    await new Promise((r) => setTimeout(r, 100));
-    counts = await resultCounts(nats.url);
-  }
+  // a completion in flight when the broker or the sink died is published again later (the publish's 5 s timeout, or a
+  // redelivery), maybe after the last output
+  const counts = await settled(
+    () => resultCounts(nats.url),
+    (c) => c.completed >= names.length,
+  );
   expect(counts).toEqual({ tagged: names.length, completed: names.length });
 }
 
