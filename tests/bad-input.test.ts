@@ -6,6 +6,7 @@ import { readStatus } from "@sift/cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
+import { settled } from "./support/wait.js";
 
 const MAX = 100_000;
 const good = (i: number) => `Good file ${i}.\n\nPeter Hall flew from Oslo to Rome on Monday ${i}.\n`;
@@ -97,11 +98,17 @@ describe("bad input never stops the pipeline", () => {
   });
 
   it("`sift status` counts every file in failed/, the ones intake refused too", async () => {
-    const status = await readStatus(nats.url);
     const inFailed = p.files("failed").filter((f) => f.endsWith(".error.json")).length;
     expect(inFailed).toBe(cases.filter((x) => x.ends === "failed").length);
+    // a file's state is written a moment after its output or its failure record
+    const completed = cases.filter((x) => x.ends === "output").length;
+    const status = await settled(
+      () => readStatus(nats.url),
+      (s) => s.files.failed === inFailed && s.files.completed === completed,
+      10_000,
+    );
     expect(status.files.failed).toBe(inFailed);
-    expect(status.files.completed).toBe(cases.filter((x) => x.ends === "output").length);
+    expect(status.files.completed).toBe(completed);
   });
 
   it("never crashed a service", () => {

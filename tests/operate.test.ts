@@ -6,7 +6,7 @@ import { type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { completions } from "./support/results.js";
 import { sift } from "./support/sift-cli.js";
-import { waitFor } from "./support/wait.js";
+import { settled, waitFor } from "./support/wait.js";
 
 const para = (i: number) =>
   `The harbour master of Belford said on day ${i} that the ferry would sail late, and Anna Berg of the council agreed.`;
@@ -76,7 +76,12 @@ describe("the operator's commands: sift failed, sift reprocess, sift status <fil
     expect(out().file.receivedAt).not.toBe(first.file.receivedAt);
     const nc = await connect({ servers: nats.url });
     try {
-      const done = await completions(nc);
+      // the new output is written a moment before its completion is published
+      const done = await settled(
+        () => completions(nc),
+        (d) => (d.get(first.file.fileId) ?? 0) >= 2,
+        10_000,
+      );
       expect(done.get(first.file.fileId)).toBe(2);
       expect([...done.values()].sort()).toEqual([1, 1, 2]);
     } finally {
