@@ -30,8 +30,8 @@ async function expectAllOnce(p: Pipeline, nats: LocalNats, names: string[]) {
     .map((x) => `${x.service}: ${JSON.stringify(x.logs.slice(-5))}`);
   expect(crashed).toEqual([]);
   expect(p.files("intake")).toEqual([]);
-  // a completion in flight when the broker or the sink died is published again later (the publish's 5 s timeout, or a
-  // redelivery), maybe after the last output
+  // a completion in flight when the broker or the sink died is stored once the sink is connected again (seconds of
+  // reconnecting), or on redelivery: maybe after the last output
   const counts = await settled(
     () => resultCounts(nats.url),
     (c) => c.completed >= names.length,
