@@ -38,6 +38,10 @@ interface Entry {
   live: number;
 }
 
+/** A `sift-lines` key: a page's, of its source and line keys; an entry's of several pages, of its source and page keys. */
+const keyOf = (source: string, parts: string[]): string =>
+  `d.${createHash("sha256").update(source).update("\u0000").update(parts.join(",")).digest("hex").slice(0, 40)}`;
+
 /**
  * Line counts shared by every segmenter replica through the `sift-lines` KV bucket. The pages of one source that
  * a replica records in one turn of its event loop go in one entry `d.<hash>` (one create, one purge, and one delivery
@@ -48,10 +52,6 @@ interface Entry {
  * follows the delete (the lines of an entry's pages count until then: a window holds at most one entry's pages
  * more). The bucket's age limit (SIFT_LINES_DAYS) drops what no source recorded for that long.
  */
-/** A `sift-lines` key: a page's, of its source and line keys; an entry's of several pages, of its source and page keys. */
-const keyOf = (source: string, parts: string[]): string =>
-  `d.${createHash("sha256").update(source).update("\u0000").update(parts.join(",")).digest("hex").slice(0, 40)}`;
-
 export function createKvLineMemory(
   kv: KV,
   log: Logger,
