@@ -6,6 +6,7 @@ import {
   DocTagged,
   encodeJson,
   type FileMeta,
+  groupDocuments,
   type SegmentedDocument,
   safeJson,
   type TaggedDocument,
@@ -124,14 +125,23 @@ function messageRows(docs: [SegmentedDocument[], CleanedDocument[], TaggedDocume
   let jsonMs = 0;
   let bytes = 0;
   for (const [kind, schema, list] of kinds) {
-    const messages = list.map((d, i) => ({
-      v: 1,
-      id: `${i}@bench`,
-      fileId: "0".repeat(64),
-      producedAt: new Date(0).toISOString(),
-      producer,
-      ...d,
-    }));
+    // as the stages send them: a file's consecutive documents together
+    const byFile = new Map<string, Array<SegmentedDocument | TaggedDocument>>();
+    for (const d of list as Array<SegmentedDocument | TaggedDocument>) {
+      const docs = byFile.get(d.file.fileId) ?? [];
+      docs.push(d);
+      byFile.set(d.file.fileId, docs);
+    }
+    const messages = [...byFile.values()]
+      .flatMap((docs) => groupDocuments(docs))
+      .map((docs, i) => ({
+        v: 1,
+        id: `${i}@bench`,
+        fileId: docs[0]?.file.fileId,
+        producedAt: new Date(0).toISOString(),
+        producer,
+        docs,
+      }));
     let json = 0;
     let zod = 0;
     // a warm-up pass (the services run warm), then the timed one

@@ -96,8 +96,7 @@ async function scan(
 interface Body {
   fileId?: string;
   docId?: string;
-  index?: number;
-  count?: number;
+  docs?: Array<{ index?: number; count?: number }>;
   producedAt?: string;
   producer?: { service?: string; instance?: string };
   output?: string;
@@ -133,13 +132,16 @@ export async function fileTimeline(target: NatsTarget, key: string): Promise<Fil
           stage: "sink",
           what: `completed: ${b?.output} (${b?.documents} document${b?.documents === 1 ? "" : "s"})`,
         });
-      else if (b?.docId)
+      else if (b?.docs?.length) {
+        const first = b.docs[0];
+        const last = b.docs[b.docs.length - 1];
+        const which = first === last ? `document ${first?.index ?? "?"}` : `documents ${first?.index}–${last?.index}`;
         events.push({
           at: b.producedAt ?? "",
           stage: "tagger",
-          what: `document ${b.index ?? "?"}${b.count ? ` of ${b.count}` : ""} tagged by ${b.producer?.instance ?? "?"}`,
+          what: `${which}${first?.count ? ` of ${first.count}` : ""} tagged by ${b.producer?.instance ?? "?"}`,
         });
-      else events.push({ at: "", stage: "tagger", what: `a document tagged (stored by reference ${ref})` });
+      } else events.push({ at: "", stage: "tagger", what: `a document tagged (stored by reference ${ref})` });
     });
     await scan(nc, jsm, Streams.dlq.name, undefined, (_subject, raw) => {
       const b = raw as Body | undefined;

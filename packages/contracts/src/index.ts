@@ -14,6 +14,7 @@ export {
   WorkMemoryError,
   WorkTimeoutError,
 } from "./errors.js";
+export { GROUP_MAX_CHARS, groupDocId, groupDocuments } from "./groups.js";
 export {
   CleanedDocument,
   DeadLetter,

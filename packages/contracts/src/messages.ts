@@ -139,13 +139,23 @@ export const SegmentedDocument = z.object({
   removed: z.array(Removal).default([]),
 });
 export type SegmentedDocument = z.infer<typeof SegmentedDocument>;
-export const DocSegmented = Envelope.extend(SegmentedDocument.shape);
+/**
+ * Consecutive documents of one file travel together, so a page of many short documents is one message a hop, not one
+ * each (`groupDocuments`); each document still carries its file, index and count.
+ */
+const documentsOf = <D extends z.ZodType<{ file: { fileId: string } }>>(doc: D) =>
+  Envelope.extend({ docs: z.array(doc).min(1) }).refine(
+    (m) => m.docs.every((d) => d.file.fileId === m.fileId),
+    "every document of a message belongs to the message's file",
+  );
+
+export const DocSegmented = documentsOf(SegmentedDocument);
 export type DocSegmented = z.infer<typeof DocSegmented>;
 
 /** The segmented document after cleaning: `text`, spans and `sourceMap` refer to the cleaned text. */
 export const CleanedDocument = SegmentedDocument;
 export type CleanedDocument = z.infer<typeof CleanedDocument>;
-export const DocCleaned = Envelope.extend(CleanedDocument.shape);
+export const DocCleaned = documentsOf(CleanedDocument);
 export type DocCleaned = z.infer<typeof DocCleaned>;
 
 export const EntityLabel = z.enum([
@@ -187,7 +197,7 @@ export const TaggedDocument = CleanedDocument.extend({
   entityIndex: z.array(EntityIndexEntry),
 });
 export type TaggedDocument = z.infer<typeof TaggedDocument>;
-export const DocTagged = Envelope.extend(TaggedDocument.shape);
+export const DocTagged = documentsOf(TaggedDocument);
 export type DocTagged = z.infer<typeof DocTagged>;
 
 export const FileCompletedBody = z.object({
@@ -228,7 +238,7 @@ export const FileState = z.object({
   receivedAt: z.string(),
   /** Documents in the file, once the first tagged one reached the sink. */
   count: z.number().int().positive().optional(),
-  /** Document index → stream sequence of its `sift.doc.tagged` message. */
+  /** Document index → stream sequence of the `sift.doc.tagged` message that holds it. */
   docs: z.record(z.string(), z.number().int().positive()).optional(),
   /** Output path relative to the data directory, once completed. */
   output: z.string().optional(),

@@ -59,13 +59,13 @@ export { deleteObject } from "./retention.js";
 export { exitOnStartupError, provisionOptions, type Service, startService, VERSION } from "./service.js";
 export { exitWithParent, onShutdown } from "./shutdown.js";
 export {
-  documentMessage,
+  documentsMessage,
   type HandlerContext,
+  messageIds,
   type Outgoing,
   type RunningStage,
   runStage,
   type StageOptions,
-  withoutEnvelope,
 } from "./stage.js";
 export {
   createStagePool,

@@ -1,12 +1,5 @@
 import { type CleanedDocument, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
-import {
-  createStagePool,
-  documentMessage,
-  exitOnStartupError,
-  runStage,
-  startService,
-  withoutEnvelope,
-} from "@sift/runtime";
+import { createStagePool, documentsMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
 
 async function main() {
   const svc = await startService({ service: "cleaner", env: process.env });
@@ -18,13 +11,20 @@ async function main() {
     consumer: Consumers.cleaner,
     input: DocSegmented,
     handle: async (m) => {
-      // a small document is cleaned here (linear work): no copy to a worker and back
-      const cleaned = await pool.run<CleanedDocument>(
-        "clean",
-        { doc: withoutEnvelope(m) },
-        { label: `doc ${m.docId} of ${m.file.name}`, inline: m.text.length <= svc.config.WORK_INLINE_MAX_BYTES },
+      const cleaned = await Promise.all(
+        m.docs.map((doc) =>
+          pool.run<CleanedDocument>(
+            "clean",
+            { doc },
+            // a small document is cleaned here (linear work): no copy to a worker and back
+            {
+              label: `doc ${doc.docId} of ${doc.file.name}`,
+              inline: doc.text.length <= svc.config.WORK_INLINE_MAX_BYTES,
+            },
+          ),
+        ),
       );
-      return [documentMessage(svc.producer, Subjects.docCleaned, DocCleaned, cleaned)];
+      return [documentsMessage(svc.producer, Subjects.docCleaned, DocCleaned, cleaned)];
     },
   });
   svc.setReady(() => stage.consuming);

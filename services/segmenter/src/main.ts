@@ -5,13 +5,14 @@ import {
   Consumers,
   DocSegmented,
   FileReceived,
+  groupDocuments,
   InvalidInputError,
   type SegmentedDocument,
   Subjects,
 } from "@sift/contracts";
 import {
   createStagePool,
-  documentMessage,
+  documentsMessage,
   doorLimits,
   exitOnStartupError,
   LimitsEnv,
@@ -70,7 +71,10 @@ async function main() {
       const warnings = [...new Set(docs.flatMap((d) => d.warnings))];
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
       ctx.note({ documents: docs.length, mediaType: m.file.mediaType });
-      return docs.map((doc) => documentMessage(svc.producer, Subjects.docSegmented, DocSegmented, doc));
+      // consecutive documents go together (a page of many short ones: one message a hop, not one each)
+      return groupDocuments(docs).map((group) =>
+        documentsMessage(svc.producer, Subjects.docSegmented, DocSegmented, group),
+      );
     },
   });
   svc.setReady(() => stage.consuming);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOutputFile, type FileMeta, OutputFile, type TaggedDocument } from "@sift/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { createHeldDocs, isComplete, recordDoc, writeOutputStream } from "./assemble.js";
+import { createHeldDocs, isComplete, recordDocs, writeOutputStream } from "./assemble.js";
 
 const file: FileMeta = {
   fileId: "b".repeat(64),
@@ -55,13 +55,19 @@ describe("writeOutputStream", () => {
   });
 });
 
-describe("recordDoc", () => {
+describe("recordDocs", () => {
   it("completes a file once every index has its sequence, whatever the order", () => {
     const s0 = { state: "received" as const, name: "x", receivedAt: "t" };
-    const s1 = recordDoc(1, 2, 7)(s0)!;
+    const s1 = recordDocs([2], 3, 7)(s0)!;
     expect(isComplete(s1)).toBe(false);
-    expect(recordDoc(1, 2, 7)(s1)).toBeUndefined(); // a redelivery changes nothing
-    expect(isComplete(recordDoc(0, 2, 9)(s1)!)).toBe(true);
+    expect(recordDocs([2], 3, 7)(s1)).toBeUndefined(); // a redelivery changes nothing
+    expect(isComplete(recordDocs([0, 1], 3, 9)(s1)!)).toBe(true);
+  });
+
+  it("starts afresh on a new run", () => {
+    const s0 = { state: "received" as const, name: "x", receivedAt: "t" };
+    const s1 = recordDocs([0], 2, 7, "a")(s0)!;
+    expect(recordDocs([1], 2, 9, "b")(s1)?.docs).toEqual({ "1": 9 });
   });
 });
 
@@ -69,13 +75,13 @@ describe("createHeldDocs", () => {
   it("gives a held document back once, and lets the oldest go past its budget of characters", () => {
     const held = createHeldDocs(10);
     held.put(1, doc(0, "abcd"));
-    held.put(2, doc(1, "efgh"));
-    expect(held.take(1)?.text).toBe("abcd");
-    expect(held.take(1)).toBeUndefined();
+    held.put(1, doc(1, "efgh"));
+    expect(held.take(1, 0)?.text).toBe("abcd");
+    expect(held.take(1, 0)).toBeUndefined();
     held.put(3, doc(2, "ijkl"));
     held.put(4, doc(3, "mnop"));
-    expect(held.take(2)).toBeUndefined();
-    expect(held.take(4)?.text).toBe("mnop");
+    expect(held.take(1, 1)).toBeUndefined();
+    expect(held.take(4, 3)?.text).toBe("mnop");
     held.put(5, doc(4, "x".repeat(11)));
     expect(held.size).toBe(1);
   });

@@ -8,13 +8,18 @@ import {
   toOutputDocument,
 } from "@sift/contracts";
 
-/** Records that document `index` of a file is tagged, stored at stream sequence `seq`; a new run starts afresh. */
-export const recordDoc =
-  (index: number, count: number, seq: number, run?: string) =>
+/**
+ * Records that documents `indices` of a file are tagged, held by the message at stream sequence `seq`; a new run
+ * starts afresh.
+ */
+export const recordDocs =
+  (indices: readonly number[], count: number, seq: number, run?: string) =>
   (s: FileState): FileState | undefined => {
     const docs = s.run === run ? (s.docs ?? {}) : {};
-    if (docs[String(index)] === seq && s.count === count) return undefined;
-    return { ...s, count, docs: { ...docs, [String(index)]: seq }, ...(run ? { run } : {}) };
+    if (indices.every((i) => docs[String(i)] === seq) && s.count === count) return undefined;
+    const next = { ...docs };
+    for (const i of indices) next[String(i)] = seq;
+    return { ...s, count, docs: next, ...(run ? { run } : {}) };
   };
 
 export const isComplete = (s: FileState): boolean =>
@@ -52,17 +57,19 @@ export async function writeOutputStream(
 }
 
 /**
- * Tagged documents of files not yet complete, by stream sequence, up to a budget of characters: the sink
- * assembles a file from them instead of reading each one back from the stream (and parsing it again). A
- * document not held (evicted, another replica, a restart) is read back as before.
+ * Tagged documents of files not yet complete, by the stream sequence of their message and their index, up to a
+ * budget of characters: the sink assembles a file from them instead of reading each one back from the stream (and
+ * parsing it again). A document not held (evicted, another replica, a restart) is read back as before.
  */
 export function createHeldDocs(maxChars: number) {
-  const held = new Map<number, TaggedDocument>();
+  const held = new Map<string, TaggedDocument>();
+  const key = (seq: number, index: number) => `${seq}:${index}`;
   let chars = 0;
   return {
     put(seq: number, doc: TaggedDocument): void {
-      if (held.has(seq) || doc.text.length > maxChars) return;
-      held.set(seq, doc);
+      const k = key(seq, doc.index);
+      if (held.has(k) || doc.text.length > maxChars) return;
+      held.set(k, doc);
       chars += doc.text.length;
       // the oldest go first: a file that never completes (one of its documents failed) does not stay for ever
       for (const [s, d] of held) {
@@ -71,10 +78,11 @@ export function createHeldDocs(maxChars: number) {
         chars -= d.text.length;
       }
     },
-    take(seq: number): TaggedDocument | undefined {
-      const doc = held.get(seq);
+    take(seq: number, index: number): TaggedDocument | undefined {
+      const k = key(seq, index);
+      const doc = held.get(k);
       if (doc) {
-        held.delete(seq);
+        held.delete(k);
         chars -= doc.text.length;
       }
       return doc;

@@ -27,6 +27,7 @@ import {
   exists,
   exitOnStartupError,
   freeName,
+  messageIds,
   outputName,
   recordFailedEntry,
   recordFailure,
@@ -40,11 +41,14 @@ import { z } from "zod";
 import {
   createHeldDocs,
   isComplete,
-  recordDoc,
+  recordDocs,
   STREAM_OVER_BYTES,
   serialiseOutput,
   writeOutputStream,
 } from "./assemble.js";
+
+/** A tagged message read back from the stream: its documents (the envelope is not needed again). */
+const StoredDocs = z.object({ docs: z.array(TaggedDocument) });
 
 /** The max-deliveries advisory the server publishes (schema io.nats.jetstream.advisory.v1.max_deliver). */
 const MaxDeliverAdvisory = z.object({
@@ -72,13 +76,31 @@ async function main() {
       (err: unknown) => svc.log.warn({ err, fileId }, "raw bytes not deleted from the object store"),
     );
 
-  const loadTagged = async (seq: number): Promise<TaggedDocument> => {
-    const stored = await jsm.streams.getMessage(Streams.results.name, { seq });
-    if (!stored)
-      throw new SiftError("DOCUMENT_GONE", `tagged document at ${Streams.results.name} seq ${seq} is gone`, {
+  // a message's documents, parsed once however many of them a file's assembly reads (the last message read back)
+  let lastRead: { seq: number; docs: Promise<TaggedDocument[]> } | undefined;
+  const loadTagged = async (seq: number, index: number): Promise<TaggedDocument> => {
+    if (lastRead?.seq !== seq) {
+      const read = { seq, docs: readTagged(seq) };
+      // a failed read is not kept: the retry reads again
+      read.docs.catch(() => {
+        if (lastRead === read) lastRead = undefined;
+      });
+      lastRead = read;
+    }
+    const doc = (await lastRead.docs).find((d) => d.index === index);
+    if (!doc)
+      throw new SiftError("DOCUMENT_GONE", `document ${index} is not in ${Streams.results.name} seq ${seq}`, {
         retryable: false,
       });
-    return TaggedDocument.parse(await publisher.readBody(stored.data, stored.header));
+    return doc;
+  };
+  const readTagged = async (seq: number): Promise<TaggedDocument[]> => {
+    const stored = await jsm.streams.getMessage(Streams.results.name, { seq });
+    if (!stored)
+      throw new SiftError("DOCUMENT_GONE", `tagged documents at ${Streams.results.name} seq ${seq} are gone`, {
+        retryable: false,
+      });
+    return StoredDocs.parse(await publisher.readBody(stored.data, stored.header)).docs;
   };
 
   // documents of files still incomplete, so that a file is assembled without reading them back (64 M characters at most)
@@ -90,21 +112,29 @@ async function main() {
     input: DocTagged,
     // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
     handle: async (m, ctx) => {
-      const init = (): FileState => ({ state: "received", name: m.file.name, receivedAt: m.file.receivedAt });
-      // a one-document file needs no bookkeeping: it is complete as it arrives
-      let loaders: Array<() => Promise<TaggedDocument>> = [async () => m];
-      if (m.count > 1) {
-        const state = await fileStates.update(m.fileId, init, recordDoc(m.index, m.count, ctx.seq, runOf(m.file)));
+      const file = (m.docs[0] as TaggedDocument).file;
+      const count = (m.docs[0] as TaggedDocument).count;
+      const init = (): FileState => ({ state: "received", name: file.name, receivedAt: file.receivedAt });
+      // a message that holds all of its file's documents (a one-document file, most pages) needs no bookkeeping:
+      // the file is complete as it arrives
+      const whole = m.docs.length === count;
+      let loaders: Array<() => Promise<TaggedDocument>> = m.docs.map((d) => async () => d);
+      if (!whole) {
+        const indices = m.docs.map((d) => d.index);
+        const state = await fileStates.update(m.fileId, init, recordDocs(indices, count, ctx.seq, runOf(file)));
         if (!isComplete(state)) {
           // a large file's documents are streamed to its output one at a time: they are not held either
-          if (m.file.size <= STREAM_OVER_BYTES) held.put(ctx.seq, m);
+          if (file.size <= STREAM_OVER_BYTES) for (const d of m.docs) held.put(ctx.seq, d);
           return [];
         }
-        const seqs = Object.entries(state.docs ?? {}).sort(([a], [b]) => Number(a) - Number(b));
+        const mine = new Map(m.docs.map((d) => [d.index, d]));
+        const seqs = Object.entries(state.docs ?? {})
+          .map(([index, seq]) => [Number(index), seq] as const)
+          .sort(([a], [b]) => a - b);
         loaders = seqs.map(
-          ([, seq]) =>
+          ([index, seq]) =>
             async () =>
-              seq === ctx.seq ? m : (held.take(seq) ?? (await loadTagged(seq))),
+              (seq === ctx.seq ? mine.get(index) : held.take(seq, index)) ?? (await loadTagged(seq, index)),
         );
       }
       // a file of several documents may take a while to assemble: the server's ack timer starts again (a one-document
@@ -112,41 +142,41 @@ async function main() {
       if (loaders.length > 1) ctx.working();
       const documents = loaders.length;
       const write = async (name: string) => {
-        if (m.file.size <= STREAM_OVER_BYTES) {
+        if (file.size <= STREAM_OVER_BYTES) {
           const docs = [];
           for (const load of loaders) docs.push(await load());
-          await writeAtomic(join(dirs.output, name), serialiseOutput(buildOutputFile(m.file, docs, new Date())));
+          await writeAtomic(join(dirs.output, name), serialiseOutput(buildOutputFile(file, docs, new Date())));
         } else {
           // a large file is written one document at a time, so the sink never holds all of it
-          await writeOutputStream(join(dirs.output, name), m.file, loaders, new Date(), () => ctx.working());
+          await writeOutputStream(join(dirs.output, name), file, loaders, new Date(), () => ctx.working());
         }
         return name;
       };
-      const name = await withNameFallback(await outputName(dirs.output, m.file), `${m.fileId}.json`, write);
+      const name = await withNameFallback(await outputName(dirs.output, file), `${m.fileId}.json`, write);
       const relative = `output/${name}`;
       const completed = ({ reprocess: _r, ...s }: FileState): FileState => ({
         ...s,
         state: "completed",
         output: relative,
       });
-      // a one-document file's entry holds nothing to merge (the original's name travels with the file): written at once;
-      // its state and the raw bytes' removal go while the completion is published (the output is written already),
-      // and the message is acked once all three are done
-      const storedName = m.file.storedName;
+      // the entry of a file whose documents came together holds nothing to merge (the original's name travels with the
+      // file): written at once; its state and the raw bytes' removal go while the completion is published (the output
+      // is written already), and the message is acked once all three are done
+      const storedName = file.storedName;
       ctx.alongside(
-        m.count === 1
+        whole
           ? kv.put(m.fileId, JSON.stringify(completed({ ...init(), ...(storedName ? { storedName } : {}) })))
           : fileStates.update(m.fileId, init, completed),
       );
       // bytes that travelled inline were never stored: no request to find that out
-      if (!m.file.bytesInline) ctx.alongside(dropBytes(m.fileId));
+      if (!file.bytesInline) ctx.alongside(dropBytes(m.fileId));
       ctx.note({ output: relative, documents });
-      const id = `${m.fileId}@sink.${runOf(m.file)}`;
+      const id = `${m.fileId}@sink.${runOf(file)}`;
       return [
         {
           subject: Subjects.fileCompleted,
           schema: FileCompleted,
-          message: { ...envelope(producer, m.fileId, id), file: m.file, output: relative, documents },
+          message: { ...envelope(producer, m.fileId, id), file, output: relative, documents },
         },
       ];
     },
@@ -217,15 +247,15 @@ async function main() {
       const stored = await jsm.streams.getMessage(a.stream, { seq: a.stream_seq }).catch(() => null);
       if (!stored) return [];
       const body = await publisher.readBody(stored.data, stored.header).catch(() => undefined);
-      const parsed = z.object({ fileId: z.string(), docId: z.string().optional(), file: z.unknown() }).safeParse(body);
+      const ids = messageIds(body);
       const id = `seq-${a.stream_seq}@dlq.${a.consumer}`;
       const letter = DeadLetter.parse({
-        ...envelope(producer, parsed.data?.fileId ?? "", id),
+        ...envelope(producer, ids.fileId ?? "", id),
         stage: a.consumer,
         subject: stored.subject,
         payload: body,
-        ...(parsed.success && parsed.data.file ? { file: parsed.data.file } : {}),
-        ...(parsed.data?.docId ? { docId: parsed.data.docId } : {}),
+        ...(ids.file ? { file: ids.file } : {}),
+        ...(ids.docId ? { docId: ids.docId } : {}),
         error: {
           code: "MAX_DELIVERIES",
           message: `${a.consumer} never finished this message in ${a.deliveries} deliveries (the worker crashed or timed out each time)`,
