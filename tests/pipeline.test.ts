@@ -41,7 +41,15 @@ describe("pipeline over NATS", () => {
     await p.waitForOutputs(1, 10_000, () => existsSync(join(p.dir("output"), "page.txt.json")));
     const out = JSON.parse(readFileSync(join(p.dir("output"), "page.txt.json"), "utf8"));
     expect(validateOutput(out), JSON.stringify(validateOutput.errors)).toBe(true);
-    expect(out.documents.length).toBeGreaterThan(0);
+    expect(out.documents.length).toBeGreaterThan(1);
+    // the page's documents travelled together: one message a hop, named by their range
+    const fileId = out.file.fileId as string;
+    const tagged = await settled(
+      async () => p.logs("tagger").filter((l) => l.msg === "message handled" && l.fileId === fileId),
+      (lines) => lines.length > 0,
+      10_000,
+    );
+    expect(tagged.map((l) => l.docId)).toEqual([`${fileId}-0..${out.documents.length - 1}`]);
   });
 
   it("logs one JSON line per handled message with service, fileId, docId and ms", () => {

@@ -5,6 +5,7 @@ import {
   Consumers,
   DocSegmented,
   FileReceived,
+  GROUP_MAX_CHARS,
   groupDocuments,
   InvalidInputError,
   type SegmentedDocument,
@@ -27,6 +28,8 @@ import { createKvLineMemory } from "./line-memory.js";
 const SegmenterEnv = LimitsEnv.extend({
   /** Pages of one source the line memory keeps (the latest); older ones are forgotten. */
   SIFT_LINES_MAX_PAGES: z.coerce.number().int().positive().default(500),
+  /** Characters of text one message of a file's documents holds at most (a longer document goes alone). */
+  SIFT_DOC_GROUP_MAX_CHARS: z.coerce.number().int().positive().default(GROUP_MAX_CHARS),
 });
 
 async function main() {
@@ -72,7 +75,7 @@ async function main() {
       if (warnings.length > 0) ctx.log.warn({ warnings, charset: docs[0]?.file.charset }, "suspect decoding");
       ctx.note({ documents: docs.length, mediaType: m.file.mediaType });
       // consecutive documents go together (a page of many short ones: one message a hop, not one each)
-      return groupDocuments(docs).map((group) =>
+      return groupDocuments(docs, svc.config.SIFT_DOC_GROUP_MAX_CHARS).map((group) =>
         documentsMessage(svc.producer, Subjects.docSegmented, DocSegmented, group),
       );
     },
