@@ -176,8 +176,12 @@ export function createKvLineMemory(
   /** Writes one source's pages of this turn as one entry, then takes the oldest pages out of the window. */
   const write = async (source: string, batch: Array<{ key: string; keys: string[] }>) => {
     const one = batch.length === 1 ? batch[0] : undefined;
-    const pageKeys = batch.map((b) => b.key);
-    const entryKey = one ? one.key : keyOf(source, pageKeys);
+    const entryKey = one
+      ? one.key
+      : keyOf(
+          source,
+          batch.map((b) => b.key),
+        );
     const value: DocLines = one ? { s: source, k: one.keys } : { s: source, p: batch.map((b) => [b.key, b.keys]) };
     let rev: number;
     try {

@@ -112,8 +112,8 @@ async function main() {
     input: DocTagged,
     // documents of one file wait in KV, not in flight, so replicas and restarts need no coordination
     handle: async (m, ctx) => {
-      const file = (m.docs[0] as TaggedDocument).file;
-      const count = (m.docs[0] as TaggedDocument).count;
+      // a message holds one document at least, all of one file (the schema checks both): its meta and count are theirs
+      const { file, count } = m.docs[0] as TaggedDocument;
       const init = (): FileState => ({ state: "received", name: file.name, receivedAt: file.receivedAt });
       // a message that holds all of its file's documents (a one-document file, most pages) needs no bookkeeping:
       // the file is complete as it arrives
