@@ -26,5 +26,10 @@ export const tasks = {
   ask: async (x: number, deps: { lookup: (n: number) => Promise<number> }) =>
     (await deps.lookup(x)) + (await deps.lookup(x)),
   pid: () => process.pid,
+  /** Keeps `mb` of memory after it returns, as a unit that leaves its worker large. */
+  hold: (mb: number) => {
+    (globalThis as { held?: Buffer }).held = Buffer.alloc(mb * 1024 * 1024, 1);
+    return mb;
+  },
   sleep: (ms: number) => new Promise((r) => setTimeout(() => r(ms), ms)),
 };

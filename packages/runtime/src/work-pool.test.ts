@@ -93,6 +93,19 @@ describe("createWorkPool", () => {
     expect(err.message).toMatch(/resident memory over 128 MB/);
   });
 
+  it("replaces a worker that a unit left larger by half WORK_MEMORY_MB, and keeps one that did not grow", async () => {
+    const p = pool({ size: 1, warm: 1, memoryMb: 64 });
+    const first = await p.run<number>("pid", null);
+    expect(await p.run("echo", "small")).toBe("small");
+    await new Promise((r) => setTimeout(r, 600));
+    expect(p.stats().pids).toEqual([first]);
+    expect(await p.run("hold", 48)).toBe(48);
+    expect(await until(() => !p.stats().pids.includes(first) && p.stats().pids.length === 1, 5000)).toBe(true);
+    const second = await p.run<number>("pid", null);
+    expect(second).not.toBe(first);
+    expect(p.stats().replaced).toBe(0);
+  });
+
   it("makes an error the work did not mean (a RangeError) permanent, with its name in the message", async () => {
     const err = await failure(pool().run("recurse", null, { label: "deep.html" }));
     expect(err.code).toBe("WORK_ERROR");

@@ -121,6 +121,8 @@ interface Child {
   retired?: boolean;
   /** Resident memory when it was ready for work. */
   baseline?: number | undefined;
+  /** Its last unit ended and its memory has not been looked at since (it may have grown enough to retire). */
+  ended?: boolean;
   stderr: string;
 }
 
@@ -263,6 +265,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     const job = child.job;
     if (job?.timer) clearTimeout(job.timer);
     child.job = undefined;
+    child.ended = true;
   };
 
   const pause = (job: Job) => {
@@ -320,6 +323,7 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
       }
       const job = queue.shift() as Job;
       target.job = job;
+      watchMemory();
       job.startedAt = now;
       resume(target, job);
       target.proc.send({ t: "run", id: job.id, task: job.task, input: job.input, deps: Object.keys(job.deps) });
@@ -331,9 +335,16 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
     while (!closed && live() < Math.min(o.warm ?? 0, o.size)) spawnChild();
   };
 
-  const memoryTimer = setInterval(() => {
+  // memory is read from /proc while a worker has a unit, and once after it (to retire it); an idle pool reads nothing
+  // and sets no timer, so that an idle service is not woken five times a second for it
+  let memoryTimer: NodeJS.Timeout | undefined;
+  const checkMemory = () => {
+    let watching = false;
     for (const c of children) {
-      if (c.stoppedFor || c.retired || c.proc.pid === undefined) continue;
+      const ended = c.ended;
+      c.ended = false;
+      if (c.stoppedFor || c.retired || c.proc.pid === undefined || (!c.job && !ended)) continue;
+      if (c.job) watching = true;
       const rss = residentBytes(c.proc.pid);
       if (rss === undefined) continue;
       if (c.job && rss > rssLimit)
@@ -345,8 +356,16 @@ export function createWorkPool(o: WorkPoolOptions): WorkPool {
         warmUp();
       }
     }
-  }, o.memoryCheckMs ?? 200);
-  memoryTimer.unref();
+    if (!watching) {
+      clearInterval(memoryTimer);
+      memoryTimer = undefined;
+    }
+  };
+  const watchMemory = () => {
+    if (memoryTimer || closed) return;
+    memoryTimer = setInterval(checkMemory, o.memoryCheckMs ?? 200);
+    memoryTimer.unref();
+  };
   warmUp();
 
   return {
