@@ -12,7 +12,9 @@ export interface StageMetrics {
 export function createMetrics(service: string): StageMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry });
+  // the event-loop lag is sampled every 100 ms, not prom-client's 10: its timer woke every service 100 times a second,
+  // idle or not, and a loop held long enough to matter still shows
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   return {
     registry,
     processed: new Counter({
