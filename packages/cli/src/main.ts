@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// first: V8 is tuned before the code it runs is loaded
+import "@sift/runtime/v8-tuning";
 import { Command, CommanderError, Option } from "commander";
 import { CliError, ExitCode, UsageError } from "./errors.js";
 

@@ -3,6 +3,8 @@
  * time for its parent. It never reads from NATS or the disk itself; what a task needs from outside it
  * asks the parent for (`deps`), so the I/O stays in the parent.
  */
+// first: V8 is tuned before the task modules it runs are loaded
+import "./v8-tuning.js";
 import { Worker } from "node:worker_threads";
 import {
   type ChildMessage,

@@ -1,3 +1,5 @@
+// first: V8 is tuned before the code it runs is loaded
+import "@sift/runtime/v8-tuning";
 import { type CleanedDocument, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
 import { createStagePool, documentsMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
 

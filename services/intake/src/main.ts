@@ -1,3 +1,5 @@
+// first: V8 is tuned before the code it runs is loaded
+import "@sift/runtime/v8-tuning";
 import { mkdir } from "node:fs/promises";
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";

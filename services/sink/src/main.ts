@@ -1,3 +1,5 @@
+// first: V8 is tuned before the code it runs is loaded
+import "@sift/runtime/v8-tuning";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
