@@ -13,6 +13,6 @@ import { setFlagsFromString } from "node:v8";
 
 export const INTERRUPT_BUDGET = 8 * 67_584;
 
-if (!process.execArgv.some((a) => a.startsWith("--interrupt-budget"))) {
+if (!process.execArgv.some((a) => /^--interrupt[-_]budget=/.test(a))) {
   setFlagsFromString(`--interrupt-budget=${INTERRUPT_BUDGET}`);
 }
