@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, type LocalNats, startLocalNats } from "./support/nats-server.js";
+import { findNatsServer, freePort, type LocalNats, startLocalNats } from "./support/nats-server.js";
 import { repoRoot } from "./support/pipeline.js";
 import { watchLines } from "./support/supervisor.js";
 
@@ -42,6 +42,48 @@ describe("a service whose NATS does not answer", () => {
     } finally {
       proc.kill("SIGTERM");
       await svc.exited;
+    }
+  });
+
+  it("waits out a server whose JetStream does not answer yet, and provisions once it does", async () => {
+    const bin = findNatsServer();
+    if (!bin) throw new Error("nats-server is not installed");
+    const port = await freePort();
+    // a server without JetStream: it connects, but its JetStream API answers nothing
+    const plain = spawn(bin, ["-a", "127.0.0.1", "-p", String(port)], { stdio: "ignore" });
+    const plainExited = new Promise<void>((r) => plain.once("exit", () => r()));
+    const proc = spawn(process.execPath, [join(repoRoot, "services/cleaner/dist/main.js")], {
+      env: { ...process.env, NATS_URL: `nats://127.0.0.1:${port}`, SIFT_DATA_DIR: dataDir, LOG_LEVEL: "info" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const svc = watchLines(proc);
+    try {
+      await svc.waitLine(/"msg":"nats connected"/, 30_000);
+      const retry = await svc.waitLine(
+        /"msg":"streams not provisioned: the broker did not answer, will retry"/,
+        30_000,
+      );
+      expect(JSON.parse(retry)).toMatchObject({
+        level: "warn",
+        attempt: 1,
+        retryInMs: 500,
+        reason: expect.any(String),
+      });
+      expect(proc.exitCode).toBeNull();
+      plain.kill("SIGTERM");
+      await plainExited;
+      // the same port, now with JetStream: the service reconnects and provisions
+      const js = await startLocalNats({ port });
+      try {
+        await svc.waitLine(/"msg":"consuming"/, 60_000);
+      } finally {
+        proc.kill("SIGTERM");
+        await svc.exited;
+        await js.stop();
+      }
+    } finally {
+      if (proc.exitCode === null) proc.kill("SIGKILL");
+      plain.kill("SIGKILL");
     }
   });
 });

@@ -7,7 +7,7 @@ import { type HealthServer, startHealthServer } from "./http.js";
 import { createLogger, defaultInstance, type Logger } from "./logger.js";
 import { Publisher } from "./messaging.js";
 import { createMetrics, type StageMetrics } from "./metrics.js";
-import { type BrokerWatch, connectNats, createBrokerWatch } from "./nats.js";
+import { type BrokerWatch, connectDelayMs, connectNats, createBrokerWatch, isBrokerUnavailable } from "./nats.js";
 import { ProvisionError, type ProvisionOptions, provisionStreams } from "./provision.js";
 import { exitWithParent, onShutdown } from "./shutdown.js";
 
@@ -42,7 +42,7 @@ export async function startService<S extends z.ZodObject>(o: {
   const log = createLogger({ service: o.service, instance, level: config.LOG_LEVEL });
   if (config.SIFT_SUPERVISED) exitWithParent();
   const nc = await connectNats(config, `${o.service}-${instance}`, log);
-  await provisionStreams(nc, provisionOptions(config), log);
+  await provisionWhenAnswered(nc, config, log);
   const metrics = createMetrics(o.service);
   const broker = createBrokerWatch(nc, log);
   // not ready until the service says what ready means (a stage: consuming, once its workers are up)
@@ -70,6 +70,25 @@ export async function startService<S extends z.ZodObject>(o: {
       onShutdown(log, [...steps, () => nc.drain(), () => http.close()], config.SHUTDOWN_GRACE_MS);
     },
   };
+}
+
+/**
+ * Provisions the streams, waiting out a broker that does not answer yet (a cluster electing its leaders, a server
+ * whose JetStream is not up) as a connection is waited for: logged at once, tried again on a back-off. What the
+ * broker refuses (copies it cannot place) still stops the service.
+ */
+async function provisionWhenAnswered(nc: NatsConnection, config: BaseConfig, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionStreams(nc, provisionOptions(config), log);
+    } catch (err) {
+      if (!isBrokerUnavailable(err)) throw err;
+      const retryInMs = connectDelayMs(attempt);
+      const reason = err instanceof Error ? err.message : String(err);
+      log.warn({ attempt, reason, retryInMs }, "streams not provisioned: the broker did not answer, will retry");
+      await new Promise((r) => setTimeout(r, retryInMs));
+    }
+  }
 }
 
 /** What provisioning takes from the environment. */
