@@ -37,7 +37,7 @@ export interface CpuProfile {
 }
 
 /** The category a frame of ours or of a library belongs to; undefined for frames that say nothing (Node's internals). */
-function frameCategory(f: CallFrame): Category | undefined {
+export function frameCategory(f: CallFrame): Category | undefined {
   const u = f.url;
   if (u === "") return undefined;
   if (u.includes("/zod@") || u.includes("/node_modules/zod/")) return "zod";

@@ -2,11 +2,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { benchCorpus, writeFiles } from "./corpus.js";
+import { benchCorpus, type CorpusFile, writeFiles } from "./corpus.js";
+import {
+  PERF_NODE_OPTIONS,
+  type PerfCategory,
+  type PerfRecording,
+  perfUsable,
+  recordPerf,
+  summarisePerf,
+} from "./cpu-perf.js";
 import { CATEGORIES, CATEGORY_NAMES, type Category, summariseProfiles } from "./cpu-profile.js";
 import { startPipeline } from "./nats-pipeline.js";
-import { runInProcess, runThrough } from "./pipeline.js";
-import { loadAverage } from "./procs.js";
+import { type InProcessRun, type PipelineRun, runInProcess, runThrough } from "./pipeline.js";
+import { loadAverage, procChildren } from "./procs.js";
 import { addTable, type BenchRow, type BenchSection } from "./table.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -21,11 +29,119 @@ const profiling = (dir: string) => ({
   SIFT_CPU_PROFILE_DIR: dir,
 });
 
+/** One way of splitting the CPU of the two runs: by CPU profiles (`--cpu-prof`) or by perf's samples. */
+/** A breakdown's sample counts may hold more than its columns (the profiles' start-up): only the columns are shown. */
+type Shares = Map<Category | PerfCategory, number>;
+
+interface Breakdown {
+  categories: readonly PerfCategory[];
+  /** Column name of each category. */
+  names: Record<PerfCategory, string>;
+  source: string;
+  /** What the figures are and how far to trust them. */
+  note: string;
+  oneProcess(paths: string[], outDir: string): Promise<{ run: InProcessRun; shares: Shares }>;
+  pipeline(files: CorpusFile[], dataDir: string): Promise<{ run: PipelineRun; shares: Map<string, Shares> }>;
+}
+
+const NAMES: Record<PerfCategory, string> = { ...CATEGORY_NAMES, compile: "compiling (V8)" };
+
+/** Sums owners' shares (`sift process` and its worker are one run). */
+const merged = (shares: Map<string, Shares>): Shares => {
+  const out: Shares = new Map();
+  for (const m of shares.values()) for (const [c, v] of m) out.set(c, (out.get(c) ?? 0) + v);
+  return out;
+};
+
+/** Every Node.js process under the inspector's profiler: portable, but its samples are wall time while JavaScript runs. */
+function byProfiles(dir: string, quick: boolean, log: (s: string) => void): Breakdown {
+  const inDir = join(dir, "one-process");
+  const natsDir = join(dir, "nats");
+  return {
+    categories: CATEGORIES.filter((c): c is Exclude<Category, "startup"> => c !== "startup"),
+    names: NAMES,
+    source: "CPU profiles",
+    note: "every Node.js process profiled (as --cpu-prof would; perf was not usable here); a sample goes to the category of its innermost frame that has one. Profile samples are wall time while a thread runs JavaScript: on a loaded machine, waiting for a core lands where a process woke another (socket writes), and V8's compiling on its own threads is not seen (it shows as other, or not at all)",
+    async oneProcess(paths, outDir) {
+      mkdirSync(inDir, { recursive: true });
+      const run = await runInProcess(paths, outDir, profiling(inDir));
+      // the window the shares are of, for whoever reads the profiles kept with --profiles
+      writeFileSync(join(inDir, "window.json"), JSON.stringify({ fromUs: run.firstUs, toUs: run.lastUs + 1 }));
+      return { run, shares: merged(summariseProfiles(inDir, run.firstUs, run.lastUs + 1, () => "one process")) };
+    },
+    async pipeline(files, dataDir) {
+      mkdirSync(natsDir, { recursive: true });
+      const p = await startPipeline({ repoRoot, dataDir, env: { ...INTAKE_ENV, ...profiling(natsDir) }, warn: log });
+      let run: PipelineRun;
+      try {
+        run = await runThrough(p, files, quick ? 180_000 : 600_000);
+      } finally {
+        // the services and their workers write their profiles as they exit
+        await p.stop();
+      }
+      writeFileSync(join(natsDir, "window.json"), JSON.stringify({ fromUs: run.fromUs, toUs: run.toUs }));
+      return { run, shares: summariseProfiles(natsDir, run.fromUs, run.toUs) };
+    },
+  };
+}
+
+/** Every process and thread sampled by perf on the CPU: V8's compiler and GC threads and nats-server included. */
+function byPerf(dir: string, quick: boolean, log: (s: string) => void): Breakdown {
+  const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${PERF_NODE_OPTIONS}`.trim() };
+  return {
+    categories: ["stage", "ipc", "json", "zod", "kv", "nats", "logging", "gc", "compile", "other"],
+    names: NAMES,
+    source: "perf samples",
+    note: "every thread of every process sampled on the CPU by `perf record` (999 Hz, call stacks; JavaScript frames named by --perf-basic-prof-only-functions); a main thread's sample goes to the category of its innermost frame that has one (JSON and GC frames of V8 included), a V8 or libuv thread's to GC, compiling or other; the shares are applied to /proc's CPU seconds",
+    async oneProcess(paths, outDir) {
+      const file = join(dir, "one-process.perf");
+      let recording: Promise<PerfRecording> | undefined;
+      const run = await runInProcess(paths, outDir, env, undefined, (pid) => {
+        recording = recordPerf([pid], file);
+        recording.catch(() => {}); // awaited below
+      });
+      if (!recording) throw new Error("sift process did not start");
+      await (await recording).stop();
+      return { run, shares: merged(await summarisePerf(file, run.firstUs, run.lastUs + 1, () => "one process")) };
+    },
+    async pipeline(files, dataDir) {
+      const file = join(dir, "nats.perf");
+      const p = await startPipeline({ repoRoot, dataDir, env: { ...INTAKE_ENV, ...env }, warn: log });
+      const owners = new Map<number, string>();
+      // a service's worker processes are the service's; a worker started later is followed by perf, found at the end
+      const findOwners = () => {
+        for (const [label, pid] of p.processes()) {
+          owners.set(pid, label);
+          if (label !== "supervisor") for (const c of procChildren(pid)) owners.set(c, label);
+        }
+      };
+      let run: PipelineRun;
+      try {
+        findOwners();
+        const recording = await recordPerf([...owners.keys()], file);
+        try {
+          run = await runThrough(p, files, quick ? 180_000 : 600_000);
+          findOwners();
+        } finally {
+          await recording.stop();
+        }
+      } finally {
+        await p.stop();
+      }
+      const shares = await summarisePerf(file, run.fromUs, run.toUs, (pid) => owners.get(pid));
+      // a process perf never saw on a core left its map too
+      for (const pid of owners.keys()) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+      return { run, shares };
+    },
+  };
+}
+
 /**
  * Where each service's CPU goes: the corpus once more through NATS (and through `sift process`) with every
- * process profiled (as `--cpu-prof` would); each sample goes to the category of its innermost frame that has one (stage code,
- * the work pool's IPC, JSON, zod, KV and object store, the NATS client, pino, GC), and the shares are applied to
- * the CPU seconds /proc counted. Profiled runs are slower: their times are not the ones compared above.
+ * process sampled — by perf where it can run (time on a core, every thread), else by the inspector's CPU profiler —
+ * each sample in a category (stage code, the work pool's IPC, JSON, zod, KV and object store, the NATS client,
+ * pino, GC, V8 compiling), and the shares applied to the CPU seconds /proc counted. Sampled runs are slower: their
+ * times are not the ones compared above.
  */
 export const benchCpu: BenchSection = async (o) => {
   const tmp = mkdtempSync(join(tmpdir(), "sift-cpu-"));
@@ -34,46 +150,23 @@ export const benchCpu: BenchSection = async (o) => {
     const { corpus } = await benchCorpus(o);
     const paths = await writeFiles(join(tmp, "corpus"), corpus.files);
     const rows: BenchRow[] = [];
+    // --profiles asks for the CPU profiles themselves
+    const method =
+      !o.profiles && perfUsable(tmp) ? byPerf(tmp, o.quick, log) : byProfiles(o.profiles ?? tmp, o.quick, log);
 
-    const profiles = o.profiles ?? tmp;
-    const inDir = join(profiles, "one-process");
-    mkdirSync(inDir, { recursive: true });
-    log("cpu: one process, profiled");
-    const inproc = await runInProcess(paths, join(tmp, "inproc-out"), profiling(inDir));
-    const inShares = summariseProfiles(inDir, inproc.firstUs, inproc.lastUs + 1, () => "one process");
-    // the window the shares are of, for whoever reads the profiles kept with --profiles
-    writeFileSync(join(inDir, "window.json"), JSON.stringify({ fromUs: inproc.firstUs, toUs: inproc.lastUs + 1 }));
-    // `sift process` and its worker are one "owner" each; together they are the one-process run
-    const inMs = new Map<Category, number>();
-    for (const m of inShares.values()) for (const [c, v] of m) inMs.set(c, (inMs.get(c) ?? 0) + v);
-
-    const natsDir = join(profiles, "nats");
-    mkdirSync(natsDir, { recursive: true });
-    log("cpu: NATS pipeline, profiled");
-    const p = await startPipeline({
-      repoRoot,
-      dataDir: join(tmp, "nats"),
-      env: { ...INTAKE_ENV, ...profiling(natsDir) },
-      warn: log,
-    });
-    let run: Awaited<ReturnType<typeof runThrough>>;
-    try {
-      run = await runThrough(p, corpus.files, o.quick ? 180_000 : 600_000);
-    } finally {
-      // the services and their workers write their profiles as they exit
-      await p.stop();
-    }
+    log(`cpu: one process, by ${method.source}`);
+    const { run: inproc, shares: inMs } = await method.oneProcess(paths, join(tmp, "inproc-out"));
+    log(`cpu: NATS pipeline, by ${method.source}`);
+    const { run, shares: natsShares } = await method.pipeline(corpus.files, join(tmp, "nats"));
     const load = loadAverage();
-    const natsShares = summariseProfiles(natsDir, run.fromUs, run.toUs);
-    writeFileSync(join(natsDir, "window.json"), JSON.stringify({ fromUs: run.fromUs, toUs: run.toUs }));
 
     const table: string[][] = [];
-    const totals = new Map<Category, number>();
+    const totals = new Map<PerfCategory, number>();
     let natsCpu = 0;
     let natsStart = 0;
-    const line = (name: string, cpuS: number, startS: number, ms: Map<Category, number> | undefined) => {
-      const sampled = CATEGORIES.filter((c) => c !== "startup").reduce((n, c) => n + (ms?.get(c) ?? 0), 0);
-      const cells = CATEGORIES.filter((c) => c !== "startup").map((c) => {
+    const line = (name: string, cpuS: number, startS: number, ms: Shares | undefined) => {
+      const sampled = method.categories.reduce((n, c) => n + (ms?.get(c) ?? 0), 0);
+      const cells = method.categories.map((c) => {
         const s = sampled > 0 ? ((ms?.get(c) ?? 0) / sampled) * cpuS : 0;
         return { c, s };
       });
@@ -92,33 +185,36 @@ export const benchCpu: BenchSection = async (o) => {
     table.push([
       "nats-server, supervisor",
       server.toFixed(2),
-      ...CATEGORIES.filter((c) => c !== "startup").map(() => ""),
+      ...method.categories.map(() => ""),
       ((run.cpuBefore.get("nats-server") ?? 0) + (run.cpuBefore.get("supervisor") ?? 0)).toFixed(1),
     ]);
     table.push([
       "**all over NATS**",
       (natsCpu + server).toFixed(2),
-      ...CATEGORIES.filter((c) => c !== "startup").map((c) => (totals.get(c) ?? 0).toFixed(2)),
+      ...method.categories.map((c) => (totals.get(c) ?? 0).toFixed(2)),
       natsStart.toFixed(1),
     ]);
     const one = line("**one process** (sift process)", inproc.workCpuS, inproc.cpuS - inproc.workCpuS, inMs);
     table.push(one.row);
     addTable({
-      title: "Where the CPU goes (CPU seconds over the corpus, from CPU profiles)",
-      header: ["process", "CPU s", ...CATEGORIES.map((c) => CATEGORY_NAMES[c])].map((h, i) =>
-        i === CATEGORIES.length + 1 ? `${h} (s, not counted)` : h,
-      ),
+      title: `Where the CPU goes (CPU seconds over the corpus, from ${method.source})`,
+      header: [
+        "process",
+        "CPU s",
+        ...method.categories.map((c) => method.names[c]),
+        "start-up, JIT warm-up (s, not counted)",
+      ],
       rows: table,
       notes: [
-        `Every Node.js process profiled (services with their worker processes), ${corpus.files.length} files; CPU s from /proc from the drop to the last output (one process: first file to last), split by the profile's samples: a sample goes to the category of its innermost frame that has one (stage work = the stage packages and the libraries they read with; sink: output assembly and writing; intake: reading, hashing, moving files). Samples are wall time while a thread is not idle: on a loaded machine, waiting for a core lands where a process woke another (socket writes). Profiled runs are slower than the ones above. Load ${load}.`,
+        `${corpus.files.length} files; CPU s from /proc from the drop to the last output (one process: first file to last), services with their worker processes; split by ${method.note} (stage work = the stage packages and the libraries they read with; sink: output assembly and writing; intake: reading, hashing, moving files). Sampled runs are slower than the ones above. Load ${load}.`,
       ],
     });
     rows.push({
       group: "cpu",
-      name: "profiled corpus: CPU NATS / one process",
+      name: "sampled corpus: CPU NATS / one process",
       value: (natsCpu + server) / inproc.workCpuS,
       unit: "×",
-      note: `NATS ${(natsCpu + server).toFixed(1)} s (${(run.spanMs / 1000).toFixed(1)} s wall), one process ${inproc.workCpuS.toFixed(1)} s (${(inproc.spanMs / 1000).toFixed(1)} s wall), both under --cpu-prof; the breakdown is the table below`,
+      note: `NATS ${(natsCpu + server).toFixed(1)} s (${(run.spanMs / 1000).toFixed(1)} s wall), one process ${inproc.workCpuS.toFixed(1)} s (${(inproc.spanMs / 1000).toFixed(1)} s wall), both sampled by ${method.source}; the breakdown is the table below`,
     });
     return rows;
   } finally {

@@ -39,7 +39,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-interface InProcessRun {
+export interface InProcessRun {
   /** From the start of the first file to the end of the last (startup and model load not counted). */
   spanMs: number;
   wallMs: number;
@@ -63,6 +63,8 @@ export async function runInProcess(
   outDir: string,
   env: Record<string, string> = {},
   split?: number,
+  /** Called with its pid as soon as it is started (a profiler attaches there). */
+  onSpawn?: (pid: number) => void,
 ): Promise<InProcessRun> {
   const t0 = performance.now();
   const child = spawnGroup(
@@ -71,6 +73,7 @@ export async function runInProcess(
     { ...process.env, LOG_LEVEL: "info", ...env },
     repoRoot,
   );
+  if (child.pid !== undefined) onSpawn?.(child.pid);
   child.stdout?.resume();
   let first: number | undefined;
   let last = 0;
@@ -130,7 +133,7 @@ export async function runInProcess(
   };
 }
 
-interface PipelineRun {
+export interface PipelineRun {
   spanMs: number;
   latencies: number[];
   outputs: number;
