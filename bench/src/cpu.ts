@@ -14,7 +14,7 @@ import {
 import { CATEGORIES, CATEGORY_NAMES, type Category, summariseProfiles } from "./cpu-profile.js";
 import { startPipeline } from "./nats-pipeline.js";
 import { type InProcessRun, type PipelineRun, runInProcess, runThrough } from "./pipeline.js";
-import { loadAverage, procChildren } from "./procs.js";
+import { loadAverage, procChildren, sleep } from "./procs.js";
 import { addTable, type BenchRow, type BenchSection } from "./table.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,7 +97,10 @@ function byPerf(dir: string, quick: boolean, log: (s: string) => void): Breakdow
       const file = join(dir, "one-process.perf");
       let recording: Promise<PerfRecording> | undefined;
       const run = await runInProcess(paths, outDir, env, undefined, (pid) => {
-        recording = recordPerf([pid], file);
+        // attached once Node.js has started its threads (V8's platform threads start at once, and perf misses a
+        // thread born while it attaches), well before the first file (the model loads for seconds); its worker
+        // processes are followed from there
+        recording = sleep(1000).then(() => recordPerf([pid, ...procChildren(pid)], file));
         recording.catch(() => {}); // awaited below
       });
       if (!recording) throw new Error("sift process did not start");
