@@ -29,14 +29,13 @@ const profiling = (dir: string) => ({
   SIFT_CPU_PROFILE_DIR: dir,
 });
 
-/** One way of splitting the CPU of the two runs: by CPU profiles (`--cpu-prof`) or by perf's samples. */
 /** A breakdown's sample counts may hold more than its columns (the profiles' start-up): only the columns are shown. */
 type Shares = Map<Category | PerfCategory, number>;
 
+/** One way of splitting the CPU of the two runs: by CPU profiles (`--cpu-prof`) or by perf's samples. */
 interface Breakdown {
+  /** The table's columns, in order. */
   categories: readonly PerfCategory[];
-  /** Column name of each category. */
-  names: Record<PerfCategory, string>;
   source: string;
   /** What the figures are and how far to trust them. */
   note: string;
@@ -59,7 +58,6 @@ function byProfiles(dir: string, quick: boolean, log: (s: string) => void): Brea
   const natsDir = join(dir, "nats");
   return {
     categories: CATEGORIES.filter((c): c is Exclude<Category, "startup"> => c !== "startup"),
-    names: NAMES,
     source: "CPU profiles",
     note: "every Node.js process profiled (as --cpu-prof would; perf was not usable here); a sample goes to the category of its innermost frame that has one. Profile samples are wall time while a thread runs JavaScript: on a loaded machine, waiting for a core lands where a process woke another (socket writes), and V8's compiling on its own threads is not seen (it shows as other, or not at all)",
     async oneProcess(paths, outDir) {
@@ -90,7 +88,6 @@ function byPerf(dir: string, quick: boolean, log: (s: string) => void): Breakdow
   const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} ${PERF_NODE_OPTIONS}`.trim() };
   return {
     categories: ["stage", "ipc", "json", "zod", "kv", "nats", "logging", "gc", "compile", "other"],
-    names: NAMES,
     source: "perf samples",
     note: "every thread of every process sampled on the CPU by `perf record` (999 Hz, call stacks; JavaScript frames named by --perf-basic-prof-only-functions); a main thread's sample goes to the category of its innermost frame that has one (JSON and GC frames of V8 included), a V8 or libuv thread's to GC, compiling or other; the shares are applied to /proc's CPU seconds",
     async oneProcess(paths, outDir) {
@@ -201,12 +198,7 @@ export const benchCpu: BenchSection = async (o) => {
     table.push(one.row);
     addTable({
       title: `Where the CPU goes (CPU seconds over the corpus, from ${method.source})`,
-      header: [
-        "process",
-        "CPU s",
-        ...method.categories.map((c) => method.names[c]),
-        "start-up, JIT warm-up (s, not counted)",
-      ],
+      header: ["process", "CPU s", ...method.categories.map((c) => NAMES[c]), "start-up, JIT warm-up (s, not counted)"],
       rows: table,
       notes: [
         `${corpus.files.length} files; CPU s from /proc from the drop to the last output (one process: first file to last), services with their worker processes; split by ${method.note} (stage work = the stage packages and the libraries they read with; sink: output assembly and writing; intake: reading, hashing, moving files). Sampled runs are slower than the ones above. Load ${load}.`,
