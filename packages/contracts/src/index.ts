@@ -44,6 +44,8 @@ export {
   Span,
   StageError,
   TaggedDocument,
+  TrustedDocCleaned,
+  TrustedDocSegmented,
 } from "./messages.js";
 export {
   Buckets,

@@ -1,6 +1,6 @@
 // first: V8 is tuned before the code it runs is loaded
 import "@sift/runtime/v8-tuning";
-import { type CleanedDocument, Consumers, DocCleaned, DocSegmented, Subjects } from "@sift/contracts";
+import { type CleanedDocument, Consumers, DocCleaned, Subjects, TrustedDocSegmented } from "@sift/contracts";
 import { createStagePool, documentsMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
 
 async function main() {
@@ -11,7 +11,7 @@ async function main() {
   const stage = await runStage(svc, {
     stage: "cleaner",
     consumer: Consumers.cleaner,
-    input: DocSegmented,
+    input: TrustedDocSegmented,
     handle: async (m) => {
       const cleaned = await Promise.all(
         m.docs.map((doc) =>

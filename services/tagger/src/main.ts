@@ -1,6 +1,6 @@
 // first: V8 is tuned before the code it runs is loaded
 import "@sift/runtime/v8-tuning";
-import { Consumers, DocCleaned, DocTagged, Subjects, type TaggedDocument } from "@sift/contracts";
+import { Consumers, DocTagged, Subjects, type TaggedDocument, TrustedDocCleaned } from "@sift/contracts";
 import { createStagePool, documentsMessage, exitOnStartupError, runStage, startService } from "@sift/runtime";
 import { entityModelFor } from "@sift/tag";
 
@@ -13,7 +13,7 @@ async function main() {
   const stage = await runStage(svc, {
     stage: "tagger",
     consumer: Consumers.tagger,
-    input: DocCleaned,
+    input: TrustedDocCleaned,
     handle: async (m) => {
       const tagged = await Promise.all(
         m.docs.map(async (doc): Promise<TaggedDocument> => {
