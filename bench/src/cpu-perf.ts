@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { type Category, frameCategory } from "./cpu-profile.js";
@@ -33,28 +33,36 @@ export interface PerfRecording {
  * Samples the given processes' every thread (and the children they start from now on) on the CPU, with call
  * stacks, timed on the monotonic clock as `process.hrtime` is. Unlike a CPU profile's samples, which are wall time
  * while JavaScript runs, these are time on a core: waiting for one costs nothing, and V8's own threads (compiling,
- * GC) and nats-server count too.
+ * GC) and nats-server count too. `pids` is asked again for each try: perf gives up when a process or thread it was
+ * given ends while it attaches (a worker that exits, a thread of V8's that stops), which happened once in a
+ * clean-clone bench; it is tried three times, with the processes alive at that moment.
  */
-export async function recordPerf(pids: number[], file: string): Promise<PerfRecording> {
-  const child: ChildProcess = spawn(
-    "perf",
-    ["record", "-q", "-k", "CLOCK_MONOTONIC", "-F", "999", "-g", "-o", file, "-p", pids.join(",")],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  // perf attaches in a moment; what runs before it is not sampled at all (not misattributed)
-  await sleep(500);
-  if (child.exitCode !== null) throw new Error(`perf record exited (${child.exitCode}): ${stderr.trim()}`);
-  return {
-    async stop() {
-      child.kill("SIGINT");
-      await exited;
-    },
-  };
+export async function recordPerf(pids: () => number[], file: string): Promise<PerfRecording> {
+  let failure = "";
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const alive = pids().filter((pid) => existsSync(`/proc/${pid}`));
+    const child: ChildProcess = spawn(
+      "perf",
+      ["record", "-k", "CLOCK_MONOTONIC", "-F", "999", "-g", "-o", file, "-p", alive.join(",")],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    // perf attaches in a moment; what runs before it is not sampled at all (not misattributed)
+    await sleep(500);
+    if (child.exitCode === null)
+      return {
+        async stop() {
+          child.kill("SIGINT");
+          await exited;
+        },
+      };
+    failure = `perf record exited (${child.exitCode}) on try ${attempt}: ${stderr.trim().split("\n").slice(-3).join(" / ")}`;
+  }
+  throw new Error(failure);
 }
 
 const GC = /Heap::|Scavenger|MarkCompact|Sweeper|IncrementalMarking|ConcurrentMarking|Evacuat|MinorMC|MemoryReducer/;
@@ -142,6 +150,11 @@ export async function summarisePerf(
   }
   flush();
   await exited;
-  for (const pid of pids) rmSync(`/tmp/perf-${pid}.map`, { force: true });
+  removePerfMaps(pids);
   return out;
+}
+
+/** The symbol maps `--perf-basic-prof-only-functions` wrote for these processes (Node.js never removes them). */
+export function removePerfMaps(pids: Iterable<number>): void {
+  for (const pid of pids) rmSync(`/tmp/perf-${pid}.map`, { force: true });
 }

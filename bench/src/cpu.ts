@@ -9,6 +9,7 @@ import {
   type PerfRecording,
   perfUsable,
   recordPerf,
+  removePerfMaps,
   summarisePerf,
 } from "./cpu-perf.js";
 import { CATEGORIES, CATEGORY_NAMES, type Category, summariseProfiles } from "./cpu-profile.js";
@@ -92,46 +93,64 @@ function byPerf(dir: string, quick: boolean, log: (s: string) => void): Breakdow
     note: "every thread of every process sampled on the CPU by `perf record` (999 Hz, call stacks; JavaScript frames named by --perf-basic-prof-only-functions); a main thread's sample goes to the category of its innermost frame that has one (JSON and GC frames of V8 included), a V8 or libuv thread's to GC, compiling or other; the shares are applied to /proc's CPU seconds",
     async oneProcess(paths, outDir) {
       const file = join(dir, "one-process.perf");
+      const seen = new Set<number>();
       let recording: Promise<PerfRecording> | undefined;
-      const run = await runInProcess(paths, outDir, env, undefined, (pid) => {
-        // attached once Node.js has started its threads (V8's platform threads start at once, and perf misses a
-        // thread born while it attaches), well before the first file (the model loads for seconds); its worker
-        // processes are followed from there
-        recording = sleep(1000).then(() => recordPerf([pid, ...procChildren(pid)], file));
-        recording.catch(() => {}); // awaited below
-      });
-      if (!recording) throw new Error("sift process did not start");
-      await (await recording).stop();
-      return { run, shares: merged(await summarisePerf(file, run.firstUs, run.lastUs + 1, () => "one process")) };
+      try {
+        const run = await runInProcess(paths, outDir, env, undefined, (pid) => {
+          // attached once Node.js has started its threads (V8's platform threads start at once, and perf misses a
+          // thread born while it attaches), well before the first file (the model loads for seconds); its worker
+          // processes are followed from there
+          recording = sleep(1000).then(() =>
+            recordPerf(() => {
+              for (const p of [pid, ...procChildren(pid)]) seen.add(p);
+              return [...seen];
+            }, file),
+          );
+          recording.catch(() => {}); // awaited below
+        });
+        if (!recording) throw new Error("sift process did not start");
+        await (await recording).stop();
+        return { run, shares: merged(await summarisePerf(file, run.firstUs, run.lastUs + 1, () => "one process")) };
+      } finally {
+        removePerfMaps(seen);
+      }
     },
     async pipeline(files, dataDir) {
       const file = join(dir, "nats.perf");
       const p = await startPipeline({ repoRoot, dataDir, env: { ...INTAKE_ENV, ...env }, warn: log });
       const owners = new Map<number, string>();
+      // the supervisor's other children (the broker's keeper) are not sampled, but write a map too
+      const others = new Set<number>();
       // a service's worker processes are the service's; a worker started later is followed by perf, found at the end
       const findOwners = () => {
         for (const [label, pid] of p.processes()) {
           owners.set(pid, label);
-          if (label !== "supervisor") for (const c of procChildren(pid)) owners.set(c, label);
+          for (const c of procChildren(pid)) {
+            if (label === "supervisor") others.add(c);
+            else owners.set(c, label);
+          }
         }
       };
       let run: PipelineRun;
       try {
-        findOwners();
-        const recording = await recordPerf([...owners.keys()], file);
         try {
-          run = await runThrough(p, files, quick ? 180_000 : 600_000);
-          findOwners();
+          const recording = await recordPerf(() => {
+            findOwners();
+            return [...owners.keys()];
+          }, file);
+          try {
+            run = await runThrough(p, files, quick ? 180_000 : 600_000);
+            findOwners();
+          } finally {
+            await recording.stop();
+          }
         } finally {
-          await recording.stop();
+          await p.stop();
         }
+        return { run, shares: await summarisePerf(file, run.fromUs, run.toUs, (pid) => owners.get(pid)) };
       } finally {
-        await p.stop();
+        removePerfMaps([...owners.keys(), ...others]);
       }
-      const shares = await summarisePerf(file, run.fromUs, run.toUs, (pid) => owners.get(pid));
-      // a process perf never saw on a core left its map too
-      for (const pid of owners.keys()) rmSync(`/tmp/perf-${pid}.map`, { force: true });
-      return { run, shares };
     },
   };
 }
