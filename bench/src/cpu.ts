@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -15,7 +15,7 @@ import {
 import { CATEGORIES, CATEGORY_NAMES, type Category, summariseProfiles } from "./cpu-profile.js";
 import { startPipeline } from "./nats-pipeline.js";
 import { type InProcessRun, type PipelineRun, runInProcess, runThrough } from "./pipeline.js";
-import { loadAverage, procChildren, sleep } from "./procs.js";
+import { loadAverage, procChildren, removeAtEnd, sleep } from "./procs.js";
 import { addTable, type BenchRow, type BenchSection } from "./table.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -232,6 +232,6 @@ export const benchCpu: BenchSection = async (o) => {
     });
     return rows;
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    removeAtEnd(tmp);
   }
 };

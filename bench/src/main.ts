@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { killAll, loadAverage } from "./procs.js";
+import { killAll, loadAverage, removeScratch } from "./procs.js";
 import { type BenchRow, type BenchSection, benchTables, formatExtraTable, formatTable, jsonResult } from "./table.js";
 
 // the stages alone, in one process (before the comparisons)
@@ -80,11 +80,15 @@ async function main(): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-// whatever happens, no service or nats-server the bench started outlives it
-process.on("exit", killAll);
+// whatever happens, no service or nats-server the bench started outlives it, and no scratch folder either
+const cleanUp = () => {
+  killAll();
+  removeScratch();
+};
+process.on("exit", cleanUp);
 for (const signal of ["SIGINT", "SIGTERM"] as const)
   process.once(signal, () => {
-    killAll();
+    cleanUp();
     process.exit(130);
   });
 
@@ -93,7 +97,7 @@ main().then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    killAll();
+    cleanUp();
     console.error(err);
     process.exit(1);
   },

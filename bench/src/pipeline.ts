@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -18,7 +18,7 @@ import {
 } from "./corpus.js";
 import { monotonicUs } from "./cpu-profile.js";
 import { type RunningPipeline, startPipeline } from "./nats-pipeline.js";
-import { loadAverage, procTreeCpuSeconds, procTreeMemory, sleep, spawnGroup } from "./procs.js";
+import { loadAverage, procTreeCpuSeconds, procTreeMemory, removeAtEnd, sleep, spawnGroup } from "./procs.js";
 import type { BenchOptions, BenchRow, BenchSection } from "./table.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -246,7 +246,7 @@ export const benchPipeline: BenchSection = async (o) => {
   } finally {
     await Promise.allSettled(pending);
     for (const p of running) await p.stop().catch(() => {});
-    rmSync(tmp, { recursive: true, force: true });
+    removeAtEnd(tmp);
   }
 };
 
