@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStatus } from "@sift/cli";
@@ -9,6 +9,8 @@ import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { settled } from "./support/wait.js";
 
 const MAX = 100_000;
+/** The target of the symlink dropped into intake/: a file outside the intake folder, this run's own. */
+const outside = mkdtempSync(join(tmpdir(), "sift-outside-"));
 const good = (i: number) => `Good file ${i}.\n\nPeter Hall flew from Oslo to Rome on Monday ${i}.\n`;
 
 /** Each entry: what lands in intake/, and where it must end. */
@@ -22,7 +24,7 @@ const cases: Array<{ name: string; make: (path: string) => void; ends: "output" 
     ends: "output",
   },
   { name: "huge.txt", make: (p) => writeFileSync(p, "word ".repeat(MAX / 2)), ends: "failed" },
-  { name: "link.txt", make: (p) => symlinkSync(join(tmpdir(), "sift-link-target.txt"), p), ends: "failed" },
+  { name: "link.txt", make: (p) => symlinkSync(join(outside, "link-target.txt"), p), ends: "failed" },
   { name: "folder", make: (p) => mkdirSync(p), ends: "failed" },
   { name: "with space.txt", make: (p) => writeFileSync(p, good(1)), ends: "output" },
   { name: "ünïcödé 名前.txt", make: (p) => writeFileSync(p, good(2)), ends: "output" },
@@ -47,7 +49,7 @@ describe("bad input never stops the pipeline", () => {
   let nats: LocalNats;
   let p: Pipeline;
   beforeAll(async () => {
-    writeFileSync(join(tmpdir(), "sift-link-target.txt"), "a target outside the intake folder\n");
+    writeFileSync(join(outside, "link-target.txt"), "a target outside the intake folder\n");
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url, env: { SIFT_MAX_FILE_BYTES: String(MAX) } });
     for (const c of cases) c.make(join(p.dir("intake"), c.name));
@@ -64,6 +66,7 @@ describe("bad input never stops the pipeline", () => {
     await p?.stopAll();
     await nats?.stop();
     if (p) removeDir(p.dataDir);
+    removeDir(outside);
   });
 
   for (const c of cases) {

@@ -276,6 +276,7 @@ describe("runtime against a real server", () => {
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url, env: { MAX_DELIVER: "2", ACK_WAIT_MS: "1000" } });
     await p.stopAll(); // keep the streams; run only the sink, and play a segmenter that crashes
+    removeDir(p.dataDir);
     p = await startPipeline({ natsUrl: nats.url, env: { MAX_DELIVER: "2", ACK_WAIT_MS: "1000" }, only: ["sink"] });
     const nc = await connect({ servers: nats.url });
     try {
