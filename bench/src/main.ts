@@ -21,8 +21,10 @@ const complexity: Array<[string, () => Promise<BenchSection>]> = [
   ["complexity", async () => (await import("./complexity.js")).benchComplexity],
 ];
 
-// the pipeline through NATS against one process, scaling, memory, many files (last: it loads the machine most)
+// the floor of a hop (the corpus's messages through nats-server with no stage around them), then the pipeline through
+// NATS against one process, scaling, memory, many files (last: it loads the machine most)
 const last: Array<[string, () => Promise<BenchSection>]> = [
+  ["hop", async () => (await import("./hop.js")).benchHop],
   ["pipeline", async () => (await import("./pipeline.js")).benchPipeline],
   ["cpu", async () => (await import("./cpu.js")).benchCpu],
 ];
