@@ -46,6 +46,8 @@ export interface HopResult {
 
 /** Publishes awaited side by side, as a stage's outputs and many stages' messages are. */
 const IN_FLIGHT = 16;
+/** How long taking waits for the next message before it gives up. */
+const STALL_MS = 30_000;
 
 async function main(): Promise<void> {
   const [url, pid, specFile] = process.argv.slice(2);
@@ -110,11 +112,19 @@ async function runHop(nc: NatsConnection, hop: HopSpec, serverPid: number): Prom
     if (ref) bytes += (await files.getBlob(ref.name))?.length ?? 0;
     m.ack();
   };
+  // a message JetStream did not keep (a Nats-Msg-Id seen before, say) would be waited for for ever
+  const stalled = setTimeout(() => messages.stop(), STALL_MS);
   for await (const m of messages) {
+    stalled.refresh();
     await take(m);
     if (++taken === hop.messages.length) break;
   }
+  clearTimeout(stalled);
   await messages.close();
+  if (taken < hop.messages.length)
+    throw new Error(
+      `${hop.name}: ${taken} of ${hop.messages.length} messages came back; none for ${STALL_MS / 1000} s`,
+    );
   const cpu = process.cpuUsage(cpu0);
   const serverS = (procCpuSeconds(serverPid) ?? server0) - server0;
   // a file's raw bytes go once it is complete, as the sink removes them (not counted)

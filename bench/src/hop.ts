@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,7 +131,7 @@ export function fileHop(name: string, list: CorpusFile[]): HopSpec {
   const objects: Record<string, string> = {};
   const receivedAt = new Date().toISOString();
   const messages = list.map((f, i): FileReceived => {
-    const fileId = `${name.length.toString(16).padStart(8, "0")}${i.toString(16).padStart(56, "0")}`;
+    const fileId = createHash("sha256").update(`${name}/${i}/${f.name}`).digest("hex");
     const inline = f.bytes.length <= INLINE_MAX_BYTES;
     if (!inline) objects[fileId] = Buffer.from(f.bytes).toString("base64");
     return {
