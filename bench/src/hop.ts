@@ -104,7 +104,7 @@ function hopRows(results: HopResult[]): BenchRow[] {
       name: r.name,
       value: (r.clientS + r.serverS) * 1000,
       unit: "ms",
-      note: `${r.messages} messages, ${(r.bytes / 1e6).toFixed(1)} MB${r.objects ? ` (${r.objects} files by the object store)` : ""}: client ${ms(r.clientS)} ms (publish ${ms(r.publishS)}, take ${ms(r.clientS - r.publishS)}), nats-server ${ms(r.serverS)} ms of CPU`,
+      note: `${r.messages} messages, ${(r.bytes / 1e6).toFixed(1)} MB${r.objects ? ` (${r.objects} ${r.objects === 1 ? "file" : "files"} by the object store)` : ""}: client ${ms(r.clientS)} ms (publish ${ms(r.publishS)}, take ${ms(r.clientS - r.publishS)}), nats-server ${ms(r.serverS)} ms of CPU`,
     });
   const sum = (f: (r: HopResult) => number) => corpusHops.reduce((n, r) => n + f(r), 0);
   rows.push({
