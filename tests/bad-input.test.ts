@@ -9,8 +9,8 @@ import { type Pipeline, removeDir, startPipeline } from "./support/pipeline.js";
 import { settled } from "./support/wait.js";
 
 const MAX = 100_000;
-/** The target of the symlink dropped into intake/: a file outside the intake folder, this run's own. */
-const outside = mkdtempSync(join(tmpdir(), "sift-outside-"));
+/** Where the symlink dropped into intake/ points: a folder outside the intake folder, this run's own. */
+let outside = "";
 const good = (i: number) => `Good file ${i}.\n\nPeter Hall flew from Oslo to Rome on Monday ${i}.\n`;
 
 /** Each entry: what lands in intake/, and where it must end. */
@@ -49,6 +49,7 @@ describe("bad input never stops the pipeline", () => {
   let nats: LocalNats;
   let p: Pipeline;
   beforeAll(async () => {
+    outside = mkdtempSync(join(tmpdir(), "sift-outside-"));
     writeFileSync(join(outside, "link-target.txt"), "a target outside the intake folder\n");
     nats = await startLocalNats();
     p = await startPipeline({ natsUrl: nats.url, env: { SIFT_MAX_FILE_BYTES: String(MAX) } });
@@ -66,7 +67,7 @@ describe("bad input never stops the pipeline", () => {
     await p?.stopAll();
     await nats?.stop();
     if (p) removeDir(p.dataDir);
-    removeDir(outside);
+    if (outside) removeDir(outside);
   });
 
   for (const c of cases) {
