@@ -7,7 +7,7 @@ import { envelope } from "@sift/runtime";
 import { sniffMediaType } from "@sift/segment";
 import { benchCorpus, type CorpusFile, smallFiles } from "./corpus.js";
 import type { HopResult, HopSpec } from "./hop-child.js";
-import { freePort, loadAverage, removeAtEnd, sleep, spawnGroup, stopGroup } from "./procs.js";
+import { freePort, loadAverage, removeAtEnd, spawnGroup, stopGroup } from "./procs.js";
 import { corpusDocuments, documentMessages } from "./stages.js";
 import type { BenchRow, BenchSection } from "./table.js";
 
@@ -64,7 +64,6 @@ export const benchHop: BenchSection = async (o) => {
       server.once("spawn", () => resolve());
       server.once("error", (err) => reject(new Error(`nats-server could not be started: ${err.message}`)));
     });
-    await sleep(200);
     const results = await runChild(`nats://127.0.0.1:${port}`, server.pid ?? 0, specFile);
     return hopRows(results);
   } finally {
